@@ -1,0 +1,5 @@
+"""Built-in components. Importing this package registers them all (see ``marsad.pipeline``)."""
+
+from marsad.components import segment as segment
+
+__all__ = ["segment"]

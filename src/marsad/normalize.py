@@ -1,0 +1,152 @@
+"""Arabic normalisation with an offset map back to the original text.
+
+Matchers work on a normalised view (``أحمد`` and ``احمد`` alike, ``٢٠٢٤`` as ``2024``,
+no harakat, tatweel or bidi marks) and report spans in the original text through the map::
+
+    >>> n = normalize("الرئيسُ  ٢٠٢٤")
+    >>> n.text
+    'الرئيس  2024'
+    >>> n.to_original(8, 12)
+    (9, 13)
+
+The rules live in ``data/normalization.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from marsad._data import codepoints, load_yaml
+
+_COMPOSING_MARKS = {"\u0653", "\u0654", "\u0655"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    base: dict[int, str | None]  # str.translate table, one char or deletion
+    folded: dict[int, str | None]
+    presentation: frozenset[int]
+    special: re.Pattern[str]  # characters needing the slow path
+
+
+@functools.cache
+def _tables() -> _Tables:
+    spec = load_yaml("normalization.yaml")
+    base: dict[int, str | None] = {}
+    for ranges in spec["delete"].values():
+        for r in ranges:
+            for cp in codepoints(r):
+                base[cp] = None
+    for mapping in spec["map"].values():
+        _add_map(base, mapping)
+    folded = dict(base)
+    for mapping in spec["fold"].values():
+        _add_map(folded, mapping)
+    pres: set[int] = set()
+    for r in spec["presentation_forms"]:
+        pres.update(cp for cp in codepoints(r) if cp not in base)
+    special_chars = "".join(chr(c) for c in sorted(pres)) + "".join(sorted(_COMPOSING_MARKS))
+    special = re.compile("[" + re.escape(special_chars) + "]")
+    return _Tables(base, folded, frozenset(pres), special)
+
+
+def _add_map(table: dict[int, str | None], mapping: dict[str, str]) -> None:
+    for src, dst in mapping.items():
+        srcs, dsts = codepoints(src), codepoints(dst)
+        if len(dsts) == 1:
+            dsts = dsts * len(srcs)
+        if len(srcs) != len(dsts):
+            raise ValueError(f"normalization.yaml: {src} and {dst} differ in length")
+        for s, d in zip(srcs, dsts, strict=True):
+            table[s] = chr(d)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised string and, per character, the original span it came from."""
+
+    original: str
+    text: str
+    starts: array[int]
+    ends: array[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the original text."""
+        n = len(self.text)
+        if not 0 <= start <= end <= n:
+            raise ValueError(f"span {start}:{end} outside normalised text of length {n}")
+        if start == end:
+            pos = self.starts[start] if start < n else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def from_original(self, pos: int) -> int:
+        """The first normalised position at or after original offset ``pos``."""
+        return bisect_left(self.starts, pos)
+
+
+def normalize(text: str, *, fold: bool = False) -> Normalized:
+    """Normalise ``text`` for matching, keeping the offset map.
+
+    ``fold=True`` also folds ى → ي and ة → ه (``مصطفى`` ≈ ``مصطفي``) for matchers that ask.
+    """
+    t = _tables()
+    table = t.folded if fold else t.base
+    if t.special.search(text) is None:
+        return _fast(text, table)
+    return _slow(text, table, t.presentation)
+
+
+def normalize_key(text: str) -> str:
+    """A folded, space-collapsed key for dictionary look-ups: ``إيران`` → ``ايران``."""
+    return " ".join(normalize(text, fold=True).text.split())
+
+
+def _fast(text: str, table: dict[int, str | None]) -> Normalized:
+    out = text.translate(table)
+    if len(out) == len(text):
+        starts = array("l", range(len(text)))
+    else:
+        deleted = {cp for cp, v in table.items() if v is None}
+        starts = array("l", (i for i, ch in enumerate(text) if ord(ch) not in deleted))
+    ends = array("l", (s + 1 for s in starts))
+    return Normalized(text, out, starts, ends)
+
+
+def _slow(text: str, table: dict[int, str | None], presentation: frozenset[int]) -> Normalized:
+    out: list[str] = []
+    starts = array("l")
+    ends = array("l")
+    prev_src: int | None = None  # original index of the last emitted base character
+    for i, ch in enumerate(text):
+        cp = ord(ch)
+        if ch in _COMPOSING_MARKS and prev_src is not None and out and ends[-1] == i:
+            composed = unicodedata.normalize("NFC", text[prev_src] + ch)
+            if len(composed) == 1:
+                mapped = table.get(ord(composed), composed)
+                if mapped:
+                    out[-1] = mapped
+                    ends[-1] = i + 1
+                    continue
+        if cp in presentation:
+            expanded = unicodedata.normalize("NFKC", ch)
+            for e in expanded:
+                m = table.get(ord(e), e)
+                if m:
+                    out.append(m)
+                    starts.append(i)
+                    ends.append(i + 1)
+            prev_src = None
+            continue
+        mapped = table.get(cp, ch)
+        if mapped:
+            out.append(mapped)
+            starts.append(i)
+            ends.append(i + 1)
+            prev_src = i
+    return Normalized(text, "".join(out), starts, ends)
