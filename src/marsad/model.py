@@ -230,6 +230,8 @@ class Quote:
     cue: str | None = None
     direct: bool = True
     speaker_text: str | None = None
+    stance: str | None = None  # affirm, warn, deny, accuse, demand, promise, describe
+    via_chain: tuple[str, ...] = ()  # relaying outlets, the one the report cites first
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -243,6 +245,10 @@ class Quote:
         }
         if self.speaker_text is not None:
             d["speaker_text"] = self.speaker_text
+        if self.stance is not None:
+            d["stance"] = self.stance
+        if len(self.via_chain) > 1:
+            d["via_chain"] = list(self.via_chain)
         return d
 
 
@@ -446,6 +452,7 @@ class Document:
                 Quote(
                     q["start"], q["end"], q["text"], q.get("speaker"), q.get("via"),
                     q.get("cue"), q.get("direct", True), q.get("speaker_text"),
+                    q.get("stance"), tuple(q.get("via_chain", ())),
                 )
                 for q in d.get("quotes", [])
             ),
