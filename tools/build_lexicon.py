@@ -17,7 +17,9 @@ from marsad.normalize import normalize_key
 from marsad.segment import raw_tokens
 
 MIN_COUNT = 3
-DEFAULT = Path(__file__).resolve().parents[1] / "../shared/data/news/jawharafm/ant_v1.1_jawharafm.tar.gz"
+DEFAULT = (
+    Path(__file__).resolve().parents[1] / "../shared/data/news/jawharafm/ant_v1.1_jawharafm.tar.gz"
+)
 OUT = Path(__file__).resolve().parents[1] / "src/marsad/data/lexicon/words.tsv"
 
 
@@ -37,11 +39,15 @@ def main() -> None:
             for s, e, kind in raw_tokens(text):
                 if kind == "word":
                     counts[normalize_key(text[s:e])] += 1
-    rows = sorted(((w, n) for w, n in counts.items() if n >= MIN_COUNT), key=lambda x: (-x[1], x[0]))
+    rows = sorted(
+        ((w, n) for w, n in counts.items() if n >= MIN_COUNT), key=lambda x: (-x[1], x[0])
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as fh:
         fh.write(f"# word forms (normalised, folded) and counts over {n_docs} JawharaFM articles\n")
-        fh.write("# source: ANT corpus v1.1 (JawharaFM), Apache-2.0; built by tools/build_lexicon.py\n")
+        fh.write(
+            "# source: ANT corpus v1.1 (JawharaFM), Apache-2.0; built by tools/build_lexicon.py\n"
+        )
         for w, n in rows:
             fh.write(f"{w}\t{n}\n")
     print(f"{len(rows)} forms from {n_docs} articles -> {OUT}")

@@ -1,7 +1,7 @@
 """marsad (مرصد): Arabic news → structured, sourced, verifiable data.
 
 >>> import marsad
->>> doc = marsad.analyze("التقى الرئيس الروسي فلاديمير بوتين نظيره الإيراني.", published="2024-10-11")
+>>> doc = marsad.analyze("التقى بوتين نظيره الإيراني.", published="2024-10-11")
 >>> doc.sentences[0].start
 0
 """

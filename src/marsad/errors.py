@@ -6,7 +6,8 @@ document and processing goes on. Each code has one fixed meaning; messages add d
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
+from typing import Any
 
 #: Largest document marsad analyses, in characters (after decoding).
 MAX_DOCUMENT_CHARS = 1_000_000
@@ -16,7 +17,7 @@ MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_JSONL_LINE_BYTES = 8 * 1024 * 1024
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """Error and warning codes. The value is the code as printed."""
 
     # errors: the input cannot be analysed
@@ -72,6 +73,8 @@ class MarsadError(Exception):
         self.code = code
         self.detail = detail
         self.source = source
+        #: fields of the failed record that could still be read (id, url, outlet)
+        self.extra: dict[str, Any] = {}
         super().__init__(self.line())
 
     def line(self) -> str:

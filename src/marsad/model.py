@@ -436,23 +436,38 @@ class Document:
             ),
             times=tuple(
                 TimeExpr(
-                    t["start"], t["end"], t["text"], t.get("value"), t.get("relative", False),
+                    t["start"],
+                    t["end"],
+                    t["text"],
+                    t.get("value"),
+                    t.get("relative", False),
                     t.get("kind"),
                 )
                 for t in d.get("times", [])
             ),
             quantities=tuple(
                 Quantity(
-                    q["start"], q["end"], q["text"], q.get("value"), q.get("unit"),
+                    q["start"],
+                    q["end"],
+                    q["text"],
+                    q.get("value"),
+                    q.get("unit"),
                     q.get("approximate", False),
                 )
                 for q in d.get("quantities", [])
             ),
             quotes=tuple(
                 Quote(
-                    q["start"], q["end"], q["text"], q.get("speaker"), q.get("via"),
-                    q.get("cue"), q.get("direct", True), q.get("speaker_text"),
-                    q.get("stance"), tuple(q.get("via_chain", ())),
+                    q["start"],
+                    q["end"],
+                    q["text"],
+                    q.get("speaker"),
+                    q.get("via"),
+                    q.get("cue"),
+                    q.get("direct", True),
+                    q.get("speaker_text"),
+                    q.get("stance"),
+                    tuple(q.get("via_chain", ())),
                 )
                 for q in d.get("quotes", [])
             ),

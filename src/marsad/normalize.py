@@ -83,7 +83,12 @@ class Normalized:
         if start == end:
             pos = self.starts[start] if start < n else len(self.original)
             return pos, pos
-        return self.starts[start], self.ends[end - 1]
+        oe = self.ends[end - 1]
+        # harakat and tatweel after the last letter belong to the span (الرئيسُ)
+        orig = self.original
+        while oe < len(orig) and (orig[oe] == "\u0640" or unicodedata.combining(orig[oe])):
+            oe += 1
+        return self.starts[start], oe
 
     def from_original(self, pos: int) -> int:
         """The first normalised position at or after original offset ``pos``."""

@@ -136,9 +136,7 @@ class Pipeline:
             raise MarsadError(Code.E009, f"at offset {exc.start}") from None
         if "\x00" in text:
             raise MarsadError(Code.E005, "NUL character in text")
-        return Document(
-            text=text, id=id, published=parse_date(published), outlet=outlet, url=url
-        )
+        return Document(text=text, id=id, published=parse_date(published), outlet=outlet, url=url)
 
     def analyze(self, text: str, **fields: Any) -> Document:
         return self(self.make_doc(text, **fields))
@@ -184,9 +182,7 @@ def _check_spans(doc: Document) -> Document:
         times=tuple(x for x in doc.times if ok(x.start, x.end, x.text)),
         quantities=tuple(x for x in doc.quantities if ok(x.start, x.end, x.text)),
         quotes=tuple(x for x in doc.quotes if ok(x.start, x.end, x.text)),
-        events=tuple(
-            x for x in doc.events if ok(x.trigger.start, x.trigger.end, x.trigger.text)
-        ),
+        events=tuple(x for x in doc.events if ok(x.trigger.start, x.trigger.end, x.trigger.text)),
     )
 
 

@@ -83,6 +83,14 @@ def _rules() -> _Rules:
     )
 
 
+_FOLD = str.maketrans({"ة": "ه", "ى": "ي"})
+
+
+def fold(word: str) -> str:
+    """The folded look-up form of a normalised word: ة → ه, ى → ي."""
+    return word.translate(_FOLD)
+
+
 class Lexicon:
     """Word frequencies (normalised, folded forms) used to decide clitic splits."""
 
@@ -128,9 +136,8 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
     Leading and trailing whitespace is outside each span; empty paragraphs are skipped.
     """
-    sep = re.compile(r"\n[ \t\r\u00a0]*\n\s*") if re.search(r"\n[ \t\r]*\n", text) else re.compile(
-        r"[\r\n\u2028\u2029]+"
-    )
+    blank_lines = re.search(r"\S[ \t\r]*\n[ \t\r]*\n\s*\S", text) is not None
+    sep = re.compile(r"\n[ \t\r\u00a0]*\n\s*" if blank_lines else r"[\r\n\u2028\u2029]+")
     out: list[tuple[int, int]] = []
     pos = 0
     for m in sep.finditer(text):
@@ -185,10 +192,15 @@ def sentences(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sen
                 if _ends_sentence(text, toks, i, rules):
                     j = i + 1
                     # absorb repeated marks and closing quotes/brackets
-                    while j < len(toks) and toks[j][2] == "punct" and (
-                        text[toks[j][0] : toks[j][1]] in rules.sentence_final
-                        or text[toks[j][0] : toks[j][1]] in rules.closing
-                    ) and toks[j][0] == toks[j - 1][1]:
+                    while (
+                        j < len(toks)
+                        and toks[j][2] == "punct"
+                        and (
+                            text[toks[j][0] : toks[j][1]] in rules.sentence_final
+                            or text[toks[j][0] : toks[j][1]] in rules.closing
+                        )
+                        and toks[j][0] == toks[j - 1][1]
+                    ):
                         j += 1
                     boundary_end = toks[j - 1][1]
                     i = j - 1
@@ -242,58 +254,66 @@ class Segmenter:
         self.rules = _rules()
 
     def tokens(self, text: str, norm: Normalized | None = None) -> tuple[Token, ...]:
-        norm = norm if norm is not None else normalize(text, fold=True)
+        """Tokens of ``text``; ``norm`` is its normalised (unfolded) view if already made."""
+        norm = norm if norm is not None else normalize(text)
         raw = list(raw_tokens(text))
         keys: list[str] = []
         for s, e, _ in raw:
             ns, ne = norm.from_original(s), norm.from_original(e)
             keys.append(norm.text[ns:ne])
-        doc_counts = Counter(k for k, (_, _, kind) in zip(keys, raw, strict=True) if kind == "word")
+        doc_counts = Counter(
+            fold(k) for k, (_, _, kind) in zip(keys, raw, strict=True) if kind == "word"
+        )
         out: list[Token] = []
         for (s, e, kind), key in zip(raw, keys, strict=True):
             segs: tuple[Segment, ...] = ()
             if kind == "word" and e - s <= MAX_TOKEN_CHARS:
                 segs = self._segments(text, s, e, norm, key, doc_counts)
-            out.append(Token(s, e, text[s:e], kind, key, segs))
+            out.append(Token(s, e, text[s:e], kind, fold(key), segs))
         return tuple(out)
 
     # -- clitics ---------------------------------------------------------------------------
     def _freq(self, w: str, doc: Counter[str]) -> int:
-        return self.lexicon.freq(w) + 50 * doc.get(w, 0)
+        """Evidence that ``w`` is a word of its own: the lexicon, plus its bare occurrences in
+        this document (used for candidate stems, not for the whole token being split)."""
+        k = fold(w)
+        return self.lexicon.freq(k) + 50 * doc.get(k, 0)
 
     def _ok_split(
         self, whole: str, stem: str, doc: Counter[str], ratio: float | None = None
     ) -> bool:
         if len(stem) < self.rules.min_stem:
             return False
-        fs = self._freq(stem, doc)
+        fs = self._evidence(stem, doc)
         if fs == 0:
             return False
         ratio = self.rules.split_ratio if ratio is None else ratio
-        return fs >= ratio * self._freq(whole, doc)
+        return fs >= ratio * self.lexicon.freq(fold(whole))
 
     def split(self, key: str, doc: Counter[str] | None = None) -> list[tuple[str, str]]:
-        """Split a normalised (folded) word into ``(piece, role)`` pairs.
+        """Split a normalised word (unfolded: ``ة`` and ``ى`` kept) into ``(piece, role)``.
 
         >>> Segmenter(Lexicon({"طهران": 500})).split("وطهران")
         [('و', 'proclitic'), ('طهران', 'stem')]
         """
         doc = doc if doc is not None else Counter()
         r = self.rules
-        if key in r.no_split or len(key) < 2:
+        if fold(key) in r.no_split or len(key) < 2:
             return [(key, "stem")]
         pieces: list[tuple[str, str]] = []
         rest = key
         # conjunction
         if rest[:1] in r.conjunctions and len(rest) > 1:
             after = rest[1:]
-            if self._article_start(after) or self._ok_split(rest, after, doc, r.conj_ratio) or (
-                after[:1] in r.prepositions and self._article_start(after[1:])
+            if (
+                self._article_start(after)
+                or self._ok_split(rest, after, doc, r.conj_ratio)
+                or (after[:1] in r.prepositions and self._article_start(after[1:]))
             ):
                 pieces.append((rest[0], "proclitic"))
                 rest = after
         # preposition
-        if rest[:1] in r.prepositions and len(rest) > 1 and rest not in r.no_split:
+        if rest[:1] in r.prepositions and len(rest) > 1 and fold(rest) not in r.no_split:
             after = rest[1:]
             if rest[0] == "ل" and after.startswith("ل"):
                 # ل + ال with the alef elided: للحرس → ل + ل + حرس (but لليبيا → ل + ليبيا)
@@ -301,8 +321,8 @@ class Segmenter:
                 definite = self._freq(r.article + stem, doc)
                 if (
                     len(stem) >= r.min_stem_after_article
-                    and rest not in r.no_article
-                    and (definite >= self._freq(after, doc) or not len(self.lexicon))
+                    and fold(rest) not in r.no_article
+                    and (definite >= self._freq(after, doc) or not self._known(after, doc))
                 ):
                     pieces += [("ل", "proclitic"), ("ل", "article")]
                     return pieces + self._enclitics(stem, doc)
@@ -315,8 +335,23 @@ class Segmenter:
         if self._article_start(rest) and self._article_plausible(rest, doc):
             pieces.append((r.article, "article"))
             rest = rest[len(r.article) :]
-            return pieces + [(rest, "stem")]
+            return [*pieces, (rest, "stem")]
         return pieces + self._enclitics(rest, doc)
+
+    def _evidence(self, w: str, doc: Counter[str], depth: int = 1) -> int:
+        """Frequency of ``w`` as a word, or of what is left once a further preposition or an
+        enclitic pronoun is removed (``بعضهما`` counts as ``بعض``; ``بطهران`` as ``طهران``)."""
+        best = self._freq(w, doc)
+        if depth <= 0 or best:
+            return best
+        r = self.rules
+        if w[:1] in r.prepositions and len(w) - 1 >= r.min_stem:
+            best = max(best, self._evidence(w[1:], doc, depth - 1))
+        for enc in r.enclitics:
+            if w.endswith(enc) and len(w) - len(enc) >= r.min_stem:
+                best = max(best, self._freq(w[: -len(enc)], doc))
+                break
+        return best
 
     def _known(self, w: str, doc: Counter[str]) -> bool:
         return self._freq(w, doc) > 0
@@ -326,7 +361,7 @@ class Segmenter:
         return (
             w.startswith(r.article)
             and len(w) - len(r.article) >= r.min_stem_after_article
-            and w not in r.no_article
+            and fold(w) not in r.no_article
         )
 
     def _article_plausible(self, w: str, doc: Counter[str]) -> bool:
@@ -334,7 +369,7 @@ class Segmenter:
         far better than the stem."""
         if not len(self.lexicon):
             return True
-        fw = self._freq(w, doc)
+        fw = self.lexicon.freq(fold(w))
         fs = self._freq(w[len(self.rules.article) :], doc)
         return not (fw > 0 and fs * self.rules.article_ratio < fw)
 
@@ -344,7 +379,7 @@ class Segmenter:
                 stem = w[: -len(enc)]
                 cands = [stem]
                 if stem.endswith("ت"):
-                    cands.append(stem[:-1] + "ه")  # حكومته → حكومة + ه (folded ة → ه)
+                    cands.append(stem[:-1] + "ة")  # حكومته → حكومة + ه
                 if any(self._ok_split(w, c, doc) for c in cands):
                     return [(stem, "stem"), (enc, "enclitic")]
         return [(w, "stem")]

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from marsad.errors import Code
 from marsad.model import Document
-from marsad.normalize import normalize
 from marsad.pipeline import component
 from marsad.segment import MAX_TOKEN_CHARS, Segmenter, paragraphs, sentences
 
@@ -24,7 +23,7 @@ def make_segment() -> Callable[[Document], Document]:
         text = doc.text
         paras = paragraphs(text)
         sents = sentences(text, paras)
-        toks = seg.tokens(text, normalize(text, fold=True))
+        toks = seg.tokens(text, doc.normalized)
         out = doc.replace(paragraphs=tuple(paras), sentences=tuple(sents), tokens=toks)
         n_invisible = sum(1 for ch in text if ch in _INVISIBLE)
         if n_invisible:
