@@ -1,0 +1,1065 @@
+"""Reported speech: direct and indirect quotes, their speakers, cues, stances and relays.
+
+* **Direct quotes** are the words between quotation marks (“…”, «…», "…", ‘…’, ‹…›, doubled
+  ASCII quotes), within or across sentences and paragraphs. Unbalanced or nested marks leave
+  one ``W003`` warning on the document; nothing raises.
+* **Indirect quotes** are the clause after إن/أن of a reporting verb (``قال إن``, ``أكد أن``,
+  ``أشار إلى أن`` …) to the end of the sentence. When such a clause holds words in marks
+  (``قال إن “…”``) the marked words are the quote (the annotation convention).
+* **Speakers** are the subject of the cue: after it (VSO, ``قال الرئيس … بوتين``), before it
+  (SVO), the main-clause subject for participles (``…، قائلا``), the previous speaker for
+  continuations (``وأضاف``), a person named earlier with the same title (``قال الرئيس
+  الإيراني``). Unnamed sources (``مصدر مطلع``) and groups (``مسؤولون إيرانيون``) leave the
+  speaker null and keep the description in ``speaker_text``.
+* **Via** is the outlet that relayed the words (``بحسب ما أوردته وكالة … ريا نوفوستي``,
+  ``نقلت صحيفة … عن``, ``في تصريحات لقناة …``), up to two links (``via_chain``). An outlet
+  speaking for itself is the speaker.
+
+The lexicon is ``data/quotes.yaml``; :func:`load_lexicon` reads it once.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from marsad._data import load_yaml
+from marsad.errors import Code
+from marsad.model import Document, Entity, Quote, Span, Token
+from marsad.normalize import normalize, normalize_key
+
+#: A quote may run over at most this many paragraphs before its marks count as unbalanced.
+MAX_QUOTE_PARAGRAPHS = 6
+#: A continuation (``وأضاف``) inherits the speaker of a quote at most this many sentences back.
+MAX_CONTINUATION_SENTENCES = 4
+#: Most tokens scanned after a sourcing cue for the outlet's name.
+MAX_SOURCE_WINDOW = 9
+#: Most tokens of a description kept as ``speaker_text``.
+MAX_DESCRIPTION_TOKENS = 12
+
+SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+VIA_TYPES = frozenset({"ORG"})
+
+# (family, role): role is open, close or sym (the same mark opens and closes).
+_MARKS: dict[str, tuple[str, str]] = {
+    "“": ("dq", "open"),
+    "„": ("dq", "open"),
+    "”": ("dq", "close"),
+    "«": ("g", "open"),
+    "»": ("g", "close"),
+    "‘": ("sq", "open"),
+    "’": ("sq", "close"),
+    "‹": ("sg", "open"),
+    "›": ("sg", "close"),
+    '"': ("ad", "sym"),
+    "＂": ("ad", "sym"),
+    "''": ("as", "sym"),
+}
+_OPEN_OF = {"dq": "“„", "g": "«", "sq": "‘", "sg": "‹", "ad": '"＂', "as": "'"}
+_TRIM_END = " \t\r\n\u00a0.،,؛;:"
+_TRIM_START = " \t\r\n\u00a0"
+_WORD_KINDS = frozenset({"word", "latin", "number"})
+_ENCLITICS = ("هما", "هم", "ها", "ه", "نا", "كم", "ني")
+_CONJ = "وف"
+
+
+# -- lexicon ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A reporting verb form: its lemma, stance and kind (verb, participle or noun)."""
+
+    lemma: str
+    stance: str
+    kind: str
+    relay: bool = False
+    direct_only: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The reporting-speech lexicon, keyed by normalised (folded) forms."""
+
+    cues: dict[str, Cue]
+    complementizers: frozenset[str]
+    blockers: frozenset[str]
+    max_gap: int
+    short_intro: frozenset[str]
+    min_uncued: int
+    sourcing: tuple[tuple[str, ...], ...]
+    fillers: frozenset[str]
+    outlet_phrases: tuple[tuple[str, ...], ...]
+    media: frozenset[str]
+    unnamed: frozenset[str]
+    titles: frozenset[str]
+    skips: frozenset[str]
+    preps: frozenset[str]
+
+
+def _keys(xs: Iterable[object]) -> frozenset[str]:
+    return frozenset(normalize_key(str(x)) for x in xs)
+
+
+def _phrases(xs: Iterable[object]) -> tuple[tuple[str, ...], ...]:
+    out = [tuple(normalize_key(str(x)).split()) for x in xs]
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+def verb_forms(entry: dict[str, object]) -> list[tuple[str, str]]:
+    """The ``(form, kind)`` pairs of one verb entry of ``quotes.yaml``."""
+    out: list[tuple[str, str]] = []
+    perf = entry.get("perfect")
+    if isinstance(perf, str):
+        for suf in ("", "ت", "وا", "ا", "تا"):
+            out.append((perf + suf, "verb"))
+    imp = entry.get("imperfect")
+    if isinstance(imp, str):
+        fem = "ت" + imp[1:]
+        for f in (imp, fem, imp + "ون", imp + "ان", fem + "ان"):
+            out.append((f, "verb"))
+    part = entry.get("participle")
+    if isinstance(part, str):
+        base = part[:-1] if part.endswith("ا") else part
+        for f in (part, base + "ة", base + "ين", base + "ان", base + "ون"):
+            out.append((f, "participle"))
+    for key, kind in (("forms", "verb"), ("participles", "participle"), ("nouns", "noun")):
+        extra = entry.get(key)
+        if isinstance(extra, list):
+            out += [(str(f), kind) for f in extra]
+    return out
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """Read ``data/quotes.yaml`` (once per process)."""
+    d = load_yaml("quotes.yaml")
+    cues: dict[str, Cue] = {}
+    for entry in d["verbs"]:
+        forms = verb_forms(entry)
+        lemma = entry.get("perfect") or forms[0][0]
+        for form, kind in forms:
+            k = normalize_key(form)
+            if k not in cues:
+                cues[k] = Cue(
+                    str(lemma),
+                    str(entry["stance"]),
+                    kind,
+                    bool(entry.get("relay", False)),
+                    bool(entry.get("direct_only", False)),
+                )
+    return Lexicon(
+        cues=cues,
+        complementizers=_keys(d["complementizers"]),
+        blockers=_keys(d["complementizer_blockers"]),
+        max_gap=int(d["max_cue_gap"]),
+        short_intro=_keys(d["short_quote_introducers"]),
+        min_uncued=int(d["min_uncued_words"]),
+        sourcing=_phrases(d["sourcing"]),
+        fillers=_keys(d["sourcing_fillers"]),
+        outlet_phrases=_phrases(d["outlet_phrases"]),
+        media=_keys(d["media_words"]),
+        unnamed=_keys(d["unnamed_heads"]),
+        titles=_keys(d["titles"]),
+        skips=_keys(d["subject_skips"]),
+        preps=_keys(d["prepositions"]),
+    )
+
+
+# -- quotation marks -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """Words between quotation marks: ``start``/``end`` exclude the marks (and outer blanks)."""
+
+    start: int
+    end: int
+    open_at: int  # offset of the opening mark
+    close_at: int | None  # offset of the closing mark (None when unclosed)
+
+
+@dataclass
+class _Open:
+    family: str
+    pos: int
+    length: int
+    para: int
+
+
+def _mark_list(text: str) -> list[tuple[int, int, str, str]]:
+    out: list[tuple[int, int, str, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "'" and i + 1 < n and text[i + 1] == "'":
+            j = i
+            while j < n and text[j] == "'":
+                j += 1
+            out.append((i, j - i, "as", "sym"))
+            i = j
+            continue
+        if ch in ('"', "＂"):
+            j = i
+            while j < n and text[j] == ch and j - i < 2:
+                j += 1
+            out.append((i, j - i, "ad", "sym"))
+            i = j
+            continue
+        m = _MARKS.get(ch)
+        if m is not None:
+            out.append((i, 1, m[0], m[1]))
+        i += 1
+    return out
+
+
+def _is_space(ch: str | None) -> bool:
+    return ch is None or ch.isspace()
+
+
+def _flanks(text: str, pos: int, length: int) -> tuple[bool, bool]:
+    """(left-flanking: looks like an opener, right-flanking: looks like a closer)."""
+    prev = text[pos - 1] if pos > 0 else None
+    nxt = text[pos + length] if pos + length < len(text) else None
+    opener_ctx = prev is None or prev.isspace() or prev in "([{:،,؛;—–-/\"'“”«»‘’"
+    closer_ctx = nxt is None or nxt.isspace() or nxt in ")]}.،,؛;:!?؟…—–-\"'“”«»‘’"
+    left = opener_ctx and not _is_space(nxt)
+    right = closer_ctx and not _is_space(prev)
+    return left, right
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM_START:
+        start += 1
+    while end > start and text[end - 1] in _TRIM_END:
+        end -= 1
+    return start, end
+
+
+def find_marked(
+    text: str, paras: Sequence[tuple[int, int]] | None = None
+) -> tuple[list[Marked], list[str]]:
+    """Outermost quotations in marks, and the problems found (unbalanced, nested marks).
+
+    Marks may be reversed (”…“, »…«); a quotation may run over paragraphs, either with one
+    pair of marks or re-opening each paragraph (the continuation convention). An opening mark
+    never closed quotes to the end of its paragraph.
+    """
+    if not paras:
+        paras = [(0, len(text))]
+    marks = _mark_list(text)
+    para_starts = [p[0] for p in paras]
+
+    def para_of(pos: int) -> int:
+        return max(0, bisect_right(para_starts, pos) - 1)
+
+    out: list[Marked] = []
+    problems: list[str] = []
+    stack: list[_Open] = []
+    by_para: dict[int, list[tuple[int, int, str, str]]] = {}
+    for m in marks:
+        by_para.setdefault(para_of(m[0]), []).append(m)
+
+    def unclosed(o: _Open, upto_para: int) -> None:
+        problems.append(f"unclosed {text[o.pos : o.pos + o.length]} at {o.pos}")
+        s, e = _trimmed(text, o.pos + o.length, paras[upto_para][1])
+        if e > s:
+            out.append(Marked(s, e, o.pos, None))
+
+    last_para = 0
+    for pi in range(len(paras)):
+        pmarks = list(by_para.get(pi, []))
+        if stack and pi > 0:
+            # inner quotations never cross a paragraph: they were unbalanced
+            while len(stack) > 1:
+                o = stack.pop()
+                problems.append(f"unclosed {text[o.pos : o.pos + o.length]} at {o.pos}")
+            o = stack[0]
+            carry = False
+            if pi - o.para < MAX_QUOTE_PARAGRAPHS and pmarks:
+                first = pmarks[0]
+                lead = text[paras[pi][0] : first[0]].strip()
+                same = [m for m in pmarks if m[2] == o.family]
+                if (
+                    not lead
+                    and first[2] == o.family
+                    and (first[3] == "open" or (first[3] == "sym" and len(same) % 2 == 0))
+                ):
+                    carry = True  # the paragraph re-opens the quotation: continuation
+                    pmarks = pmarks[1:]
+                elif same and (
+                    (same[0][3] == "sym" and len(same) % 2 == 1)
+                    or (same[0][3] != "sym" and text[same[0][0]] not in _OPEN_OF[o.family])
+                ):
+                    carry = True  # the quotation closes in this paragraph
+            if not carry:
+                stack.clear()
+                unclosed(o, last_para)
+        for pos, length, fam, role in pmarks:
+            left, right = _flanks(text, pos, length)
+            depth = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].family == fam), -1)
+            if role == "open":
+                closes = depth == len(stack) - 1 and depth >= 0 and right and not left
+            elif role == "close":
+                closes = depth >= 0
+                if not closes and not (left and not right and fam != "sq"):
+                    if fam != "sq":  # ’ alone is an apostrophe
+                        problems.append(f"stray {text[pos : pos + length]} at {pos}")
+                    continue
+            else:
+                closes = depth >= 0
+            if closes:
+                while len(stack) - 1 > depth:
+                    o = stack.pop()
+                    problems.append(f"unclosed {text[o.pos : o.pos + o.length]} at {o.pos}")
+                o = stack.pop()
+                if not stack:
+                    s, e = _trimmed(text, o.pos + o.length, pos)
+                    if e > s:
+                        out.append(Marked(s, e, o.pos, pos))
+                continue
+            if stack:
+                problems.append(f"nested {text[pos : pos + length]} at {pos}")
+            stack.append(_Open(fam, pos, length, pi))
+        last_para = pi
+    if stack:
+        while len(stack) > 1:
+            o = stack.pop()
+            problems.append(f"unclosed {text[o.pos : o.pos + o.length]} at {o.pos}")
+        unclosed(stack[0], last_para)
+    out.sort(key=lambda m: m.start)
+    return out, problems
+
+
+# -- analysis --------------------------------------------------------------------------------
+@dataclass
+class _Who:
+    speaker: str | None = None
+    speaker_text: str | None = None
+    via: tuple[str, ...] = ()
+    found: bool = False  # a subject was found in the sentence (not inherited)
+
+
+@dataclass
+class _Attr:
+    cue_i: int | None  # token index of the cue (None: no cue)
+    boundary_i: int  # token index where the reported words begin (complementizer or mark)
+    start: int
+    end: int
+    direct: bool
+    sent: int
+    marked: list[Marked] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    first_i: int  # first token of the sourcing phrase
+    target_i: int | None  # token where the target's name starts
+    entity: Entity | None
+    text: str | None  # a description (مصدر مطلع) when no entity
+    kind: str  # sourcing | outlet
+    stop_i: int  # first token after the phrase and its fillers
+
+
+class _Analysis:
+    def __init__(self, doc: Document, lex: Lexicon) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex
+        self.toks: tuple[Token, ...] = doc.tokens
+        self.starts = [t.start for t in self.toks]
+        self.keys = [t.norm for t in self.toks]
+        self.sents = doc.sentences
+        sent_starts = [s.start for s in self.sents]
+        self.sent_of = [max(0, bisect_right(sent_starts, t.start) - 1) for t in self.toks]
+        self.sent_toks: list[list[int]] = [[] for _ in self.sents]
+        for i, si in enumerate(self.sent_of):
+            if self.sents:
+                self.sent_toks[si].append(i)
+        # entity mentions by the token they start in
+        self.mention_at: dict[int, tuple[Entity, Span]] = {}
+        for e in doc.entities:
+            for m in e.mentions:
+                ti = self.tok_index(m.start)
+                if ti is None:
+                    continue
+                old = self.mention_at.get(ti)
+                if old is None or (m.end - m.start) > (old[1].end - old[1].start):
+                    self.mention_at[ti] = (e, m)
+        self.marked, self.problems = find_marked(self.text, list(doc.paragraphs) or None)
+        self.in_marks = [False] * len(self.toks)
+        for mk in self.marked:
+            hi = mk.close_at if mk.close_at is not None else mk.end
+            for i in self.tok_range(mk.open_at, hi + 1):
+                self.in_marks[i] = True
+        self.sources = self.find_sources()
+        self.filler = [False] * len(self.toks)
+        for src in self.sources:
+            for i in range(src.first_i, max(src.stop_i, src.first_i + 1)):
+                self.filler[i] = True
+        self.cue_at: dict[int, tuple[Cue, int]] = {}
+        for i in range(len(self.toks)):
+            if self.in_marks[i] or self.filler[i]:
+                continue
+            c = self.match_cue(i)
+            if c is not None:
+                self.cue_at[i] = c
+        self.title_map = self.build_title_map()
+
+    # -- token helpers -------------------------------------------------------------------
+    def tok_index(self, pos: int) -> int | None:
+        i = bisect_right(self.starts, pos) - 1
+        if 0 <= i < len(self.toks) and self.toks[i].start <= pos < self.toks[i].end:
+            return i
+        return None
+
+    def tok_range(self, start: int, end: int) -> range:
+        lo = bisect_right(self.starts, start - 1)
+        if lo > 0 and self.toks[lo - 1].end > start:
+            lo -= 1
+        hi = bisect_right(self.starts, end - 1)
+        return range(lo, hi)
+
+    def first_tok_at_or_after(self, pos: int) -> int:
+        i = bisect_right(self.starts, pos - 1)
+        return i
+
+    def bare(self, i: int) -> list[tuple[str, int]]:
+        """The key of token ``i`` without a leading conjunction: ``[(key, n_stripped)]``."""
+        k = self.keys[i]
+        out = [(k, 0)]
+        if len(k) > 3 and k[0] in _CONJ:
+            out.append((k[1:], 1))
+        return out
+
+    def is_word(self, i: int, words: frozenset[str]) -> bool:
+        return any(k in words for k, _ in self.bare(i))
+
+    def is_punct(self, i: int) -> bool:
+        return self.toks[i].kind not in _WORD_KINDS
+
+    def is_nisba(self, i: int) -> bool:
+        return any(
+            k.startswith("ال") and len(k) >= 5 and (k.endswith("ي") or k.endswith("يه"))
+            for k, _ in self.bare(i)
+        )
+
+    def match_cue(self, i: int) -> tuple[Cue, int] | None:
+        tok = self.toks[i]
+        if tok.kind != "word":
+            return None
+        for k, n in self.bare(i):
+            c = self.lex.cues.get(k)
+            if c is None:
+                for enc in _ENCLITICS:
+                    if k.endswith(enc) and len(k) - len(enc) >= 3:
+                        c2 = self.lex.cues.get(k[: -len(enc)])
+                        if c2 is not None and c2.kind == "verb" and not c2.relay:
+                            c = c2
+                            break
+            if c is not None:
+                off = 0
+                if n:
+                    off = normalize(tok.text, fold=True).to_original(n, n)[0]
+                return c, tok.start + off
+        return None
+
+    def cue_text(self, i: int) -> str:
+        return self.text[self.cue_at[i][1] : self.toks[i].end]
+
+    def words_between(self, start: int, end: int) -> int:
+        return sum(1 for i in self.tok_range(start, end) if not self.is_punct(i))
+
+    # -- mentions ------------------------------------------------------------------------
+    def eligible(self, i: int, types: frozenset[str] = SPEAKER_TYPES) -> tuple[Entity, int] | None:
+        """The entity whose mention starts at token ``i`` in subject position, and the
+        token after the mention."""
+        hit = self.mention_at.get(i)
+        if hit is None:
+            return None
+        ent, m = hit
+        if ent.type not in types:
+            return None
+        tok = self.toks[i]
+        prefix = normalize_key(self.text[tok.start : m.start]).lstrip(_CONJ)
+        if any(ch in prefix for ch in "لبك"):
+            return None
+        if i > 0 and self.is_word(i - 1, self.lex.preps):
+            return None
+        return ent, self.first_tok_at_or_after(m.end)
+
+    def mention_after(
+        self, i: int, limit: int, types: frozenset[str], skip: frozenset[str]
+    ) -> tuple[Entity, int] | None:
+        """The first mention of ``types`` from token ``i``, skipping ``skip`` words, nisbas
+        and title words; ``(entity, token index)``."""
+        j = i
+        while j < min(limit, len(self.toks)):
+            hit = self.mention_at.get(j)
+            if hit is not None and hit[0].type in types:
+                return hit[0], j
+            if self.is_punct(j) or not (
+                self.is_word(j, skip) or self.is_nisba(j) or self.is_word(j, self.lex.titles)
+            ):
+                return None
+            j += 1
+        return None
+
+    # -- sourcing ------------------------------------------------------------------------
+    def match_phrase(self, i: int, phrase: tuple[str, ...]) -> int | None:
+        """Token index where the phrase's object starts, if ``phrase`` matches at ``i``."""
+        j = i
+        for n, w in enumerate(phrase):
+            if j >= len(self.toks):
+                return None
+            if n == len(phrase) - 1 and w == "ل":
+                k = self.keys[j]
+                return j if k.startswith("ل") and len(k) > 2 else None
+            keys = [k for k, _ in self.bare(j)] if n == 0 else [self.keys[j]]
+            if w not in keys:
+                return None
+            j += 1
+        return j
+
+    def find_sources(self) -> list[_Source]:
+        out: list[_Source] = []
+        lex = self.lex
+        skip = lex.fillers | lex.media
+        i = 0
+        while i < len(self.toks):
+            if self.in_marks[i] or self.toks[i].kind != "word":
+                i += 1
+                continue
+            found = None
+            for kind, phrases in (("sourcing", lex.sourcing), ("outlet", lex.outlet_phrases)):
+                for ph in phrases:
+                    j = self.match_phrase(i, ph)
+                    if j is not None:
+                        found = (kind, j)
+                        break
+                if found:
+                    break
+            if found is None:
+                # "قال … لوكالة" X: the preposition ل on a media word
+                ki = self.keys[i]
+                if ki.startswith("ل") and ki[1:] in lex.media and i > 0:
+                    found = ("outlet", i)
+            if found is None:
+                i += 1
+                continue
+            kind, j = found
+            ent: Entity | None = None
+            target: int | None = None
+            desc: str | None = None
+            k = j
+            while k < min(len(self.toks), j + MAX_SOURCE_WINDOW):
+                if self.in_marks[k]:
+                    break
+                hit = self.mention_at.get(k)
+                if hit is not None and hit[0].type in SPEAKER_TYPES:
+                    ent, target = hit[0], k
+                    break
+                key = self.keys[k]
+                key_l = key[1:] if key.startswith("ل") else key
+                if self.is_word(k, lex.unnamed) and not self.is_word(k, lex.fillers):
+                    target = k
+                    desc = self.description(k, len(self.toks))
+                    break
+                if self.is_punct(k) or not (
+                    self.is_word(k, skip)
+                    or key_l in skip
+                    or self.is_nisba(k)
+                    or self.is_word(k, lex.titles)
+                    or key_l in lex.titles
+                ):
+                    break
+                k += 1
+            out.append(_Source(i, target, ent, desc, kind, target if target is not None else k))
+            i = max(i + 1, (target or j))
+        return out
+
+    def description(self, i: int, limit: int) -> str:
+        """The text of an unnamed-source description starting at token ``i``."""
+        j = i
+        end = self.toks[i].end
+        lex = self.lex
+        while j < min(limit, len(self.toks), i + MAX_DESCRIPTION_TOKENS):
+            tok = self.toks[j]
+            if j > i:
+                if self.is_word(j, lex.complementizers) or self.in_marks[j]:
+                    break
+                if tok.text in (":", ".", "؟", "!", "(", ")"):
+                    break
+                if j in self.cue_at_safe() or self.is_source_start(j):
+                    break
+                k = self.keys[j]
+                if k.startswith("ل") and k[1:] in lex.media:
+                    break
+            if not self.is_punct(j):
+                end = tok.end
+            j += 1
+        if self.toks[i].text[:1] in _CONJ and self.keys[i][1:] in lex.unnamed:
+            s = self.toks[i].start + 1
+        else:
+            s = self.toks[i].start
+        return self.text[s:end]
+
+    def cue_at_safe(self) -> dict[int, tuple[Cue, int]]:
+        return getattr(self, "cue_at", {})
+
+    def is_source_start(self, i: int) -> bool:
+        return any(s.first_i == i for s in getattr(self, "sources", ()))
+
+    # -- titles --------------------------------------------------------------------------
+    def title_chain(self, end_i: int, start_limit: int) -> tuple[str, ...]:
+        """Title words and nisbas right before token ``end_i``."""
+        words: list[str] = []
+        j = end_i - 1
+        while j >= max(start_limit, 0) and len(words) < 6:
+            if self.is_punct(j):
+                break
+            if self.is_word(j, self.lex.titles) or self.is_nisba(j):
+                words.append(self.bare(j)[-1][0] if self.keys[j][0] in _CONJ else self.keys[j])
+                j -= 1
+                continue
+            break
+        return tuple(reversed(words))
+
+    def build_title_map(self) -> dict[tuple[str, ...], list[tuple[int, str]]]:
+        out: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        for i, (ent, _m) in sorted(self.mention_at.items()):
+            if ent.type != "PERSON":
+                continue
+            chain = self.title_chain(i, 0)
+            if not chain:
+                continue
+            for key in {chain, _undefine(chain)}:
+                out.setdefault(key, []).append((self.toks[i].start, ent.id))
+        return out
+
+    def resolve_title(self, chain: tuple[str, ...], before: int) -> str | None:
+        for key in (chain, _undefine(chain)):
+            cands = [eid for pos, eid in self.title_map.get(key, []) if pos < before]
+            if cands:
+                return cands[-1]
+        return None
+
+    # -- speakers ------------------------------------------------------------------------
+    def subject_after(self, cue_i: int, limit: int) -> _Who | None:
+        lex = self.lex
+        j = cue_i + 1
+        chain: list[str] = []
+        chain_start: int | None = None
+        while j < min(limit, len(self.toks)):
+            if self.in_marks[j]:
+                break
+            el = self.eligible(j)
+            if el is not None:
+                return _Who(speaker=el[0].id, found=True)
+            if self.is_punct(j):
+                break
+            if self.is_word(j, lex.skips) and not chain:
+                j += 1
+                continue
+            if not chain and self.is_word(j, lex.unnamed):
+                return _Who(speaker_text=self.description(j, limit), found=True)
+            if self.is_word(j, lex.titles) or self.is_nisba(j):
+                if chain_start is None:
+                    chain_start = j
+                chain.append(self.bare(j)[-1][0] if self.keys[j][0] in _CONJ else self.keys[j])
+                j += 1
+                continue
+            break
+        if chain and chain_start is not None:
+            tup = tuple(chain)
+            eid = self.resolve_title(tup, self.toks[cue_i].start)
+            text = self.text[self.toks[chain_start].start : self.toks[j - 1].end]
+            if eid is not None:
+                return _Who(speaker=eid, found=True)
+            return _Who(speaker_text=text, found=True)
+        # a name the entity component did not find: keep its words
+        if (
+            not self.doc.entities
+            and j < min(limit, len(self.toks))
+            and j == cue_i + 1
+            and self.toks[j].kind == "word"
+        ):
+            if not (
+                self.is_word(j, lex.complementizers)
+                or self.is_word(j, lex.preps)
+                or self.keys[j][:1] in "لب"
+                or j in self.cue_at
+            ):
+                k = j
+                while (
+                    k + 1 < min(limit, len(self.toks))
+                    and k - j < 3
+                    and self.toks[k + 1].kind == "word"
+                    and not self.is_word(k + 1, lex.complementizers)
+                    and not self.is_word(k + 1, lex.preps)
+                    and not self.is_word(k + 1, lex.skips)
+                    and self.keys[k + 1][:1] not in "لب"
+                ):
+                    k += 1
+                if self.keys[j] not in lex.skips and len(self.keys[j]) > 2:
+                    return _Who(
+                        speaker_text=self.text[self.toks[j].start : self.toks[k].end], found=True
+                    )
+        return None
+
+    def subject_before(self, cue_i: int, sent: int) -> _Who | None:
+        for i in self.sent_toks[sent]:
+            if i >= cue_i:
+                break
+            if self.in_marks[i] or self.filler[i]:
+                continue
+            el = self.eligible(i)
+            if el is not None and not self.after_an(i, sent):
+                return _Who(speaker=el[0].id, found=True)
+        return None
+
+    def after_an(self, i: int, sent: int) -> bool:
+        """Whether token ``i`` follows عن in its sentence (``نقلت … عن`` X)."""
+        return i > 0 and self.keys[i - 1] == "عن" and self.sent_of[i - 1] == sent
+
+    def relay(self, cue_i: int, sent: int, boundary: int) -> tuple[_Who, str | None] | None:
+        """``نقلت وكالة X عن Y (قوله) إن …``: (speaker Y, via X)."""
+        r = None
+        for i in self.sent_toks[sent]:
+            if i > cue_i:
+                break
+            c = self.cue_at.get(i)
+            if c is not None and c[0].relay:
+                r = i
+        if r is None:
+            return None
+        media_skip = self.lex.media | self.lex.skips
+        hit = self.mention_after(r + 1, boundary, SPEAKER_TYPES, media_skip)
+        via = hit[0] if hit is not None else None
+        who = _Who(found=True)
+        for i in range(r + 1, boundary):
+            if self.keys[i] == "عن" and i + 1 < len(self.toks):
+                el = self.mention_at.get(i + 1)
+                if el is not None and el[0].type in SPEAKER_TYPES:
+                    who.speaker = el[0].id
+                elif self.is_word(i + 1, self.lex.unnamed):
+                    who.speaker_text = self.description(i + 1, boundary)
+                else:
+                    hit2 = self.mention_after(i + 1, boundary, SPEAKER_TYPES, media_skip)
+                    if hit2 is not None:
+                        who.speaker = hit2[0].id
+                break
+        else:
+            if via is not None:
+                return _Who(speaker=via.id, found=True), None
+            return None
+        return who, (via.id if via is not None else None)
+
+    def sentence_vias(self, sent: int, lo: int, hi: int) -> tuple[list[Entity], list[_Source]]:
+        """Outlets named by sourcing phrases in the sentence, outside ``[lo, hi)`` (the
+        quote), in the order of a relay chain: the one the report cites first."""
+        outer: list[Entity] = []
+        inner: list[Entity] = []
+        others: list[_Source] = []
+        for src in self.sources:
+            if self.sent_of[src.first_i] != sent:
+                continue
+            pos = self.toks[src.first_i].start
+            if lo <= pos < hi:
+                continue
+            if src.entity is not None and src.entity.type in VIA_TYPES:
+                (outer if src.kind == "sourcing" else inner).append(src.entity)
+            else:
+                others.append(src)
+        return outer + inner, others
+
+
+def _undefine(chain: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in chain)
+
+
+# -- the finder ------------------------------------------------------------------------------
+@dataclass
+class _Last:
+    speaker: str | None = None
+    speaker_text: str | None = None
+    via: tuple[str, ...] = ()
+    sent: int = -100
+
+
+def find_quotes(doc: Document, lex: Lexicon | None = None) -> tuple[list[Quote], list[str]]:
+    """The quotes of a segmented document (entities used when present), and the problems
+    with its quotation marks (for a ``W003`` warning)."""
+    lex = lex if lex is not None else load_lexicon()
+    if not doc.tokens or not doc.sentences:
+        return [], []
+    an = _Analysis(doc, lex)
+    attrs = _attributions(an)
+    quotes = _resolve(an, attrs)
+    return quotes, an.problems
+
+
+def _is_complementizer(an: _Analysis, j: int) -> bool:
+    if not an.is_word(j, an.lex.complementizers):
+        return False
+    return not (j > 0 and an.is_word(j - 1, an.lex.blockers))
+
+
+def _accept_marked(an: _Analysis, mk: Marked, cue_before: int | None) -> bool:
+    """A quotation in marks is reported speech unless it is a name or scare quotes."""
+    n = an.words_between(mk.start, mk.end)
+    if n == 0:
+        return False
+    if n >= 3:
+        return True
+    j = an.first_tok_at_or_after(mk.open_at) - 1
+    if j < 0:
+        return False
+    if an.toks[j].text == ":":
+        return True
+    if an.is_word(j, an.lex.short_intro) or an.is_word(j, an.lex.complementizers):
+        return True
+    return cue_before is not None and cue_before == j
+
+
+def _attributions(an: _Analysis) -> list[_Attr]:
+    lex = an.lex
+    out: list[_Attr] = []
+    marked_by_open = sorted(an.marked, key=lambda m: m.open_at)
+    claimed: set[int] = set()  # marked quotations already attributed
+    for si, sent in enumerate(an.sents):
+        toks = an.sent_toks[si]
+        if not toks:
+            continue
+        cues = [i for i in toks if i in an.cue_at]
+        # indirect: cue … إن/أن
+        for ci in cues:
+            cue = an.cue_at[ci][0]
+            j = ci + 1
+            comp = None
+            while j < len(an.toks) and an.sent_of[j] == si and j - ci <= lex.max_gap:
+                if an.in_marks[j] or an.toks[j].text == ":":
+                    break
+                if j in an.cue_at and not (an.cue_at[j][0].kind == "noun"):
+                    break
+                if j in an.cue_at and an.cue_at[j][0].kind == "noun":
+                    break
+                if _is_complementizer(an, j):
+                    comp = j
+                    break
+                j += 1
+            if comp is None or cue.direct_only:
+                continue
+            start = an.toks[comp].end
+            out.append(_Attr(ci, comp, start, sent.end, False, si))
+        # clip each indirect clause at the next attribution in the sentence
+        mine = [a for a in out if a.sent == si and not a.direct]
+        for a, b in itertools.pairwise(mine):
+            assert b.cue_i is not None
+            a.end = min(a.end, an.toks[b.cue_i].start)
+        for a in mine:
+            # a trailing sourcing phrase after a comma is not part of the clause
+            for src in an.sources:
+                p = an.toks[src.first_i].start
+                if a.start < p < a.end and src.first_i > 0:
+                    prev = an.toks[src.first_i - 1].text
+                    if prev in ("،", ","):
+                        a.end = an.toks[src.first_i - 1].start
+                        break
+            a.start, a.end = _trimmed(an.text, a.start, a.end)
+        # direct: quotations opening in this sentence
+        for mk in marked_by_open:
+            if mk.open_at in claimed or not (sent.start <= mk.open_at < sent.end):
+                continue
+            host = next((a for a in mine if a.start <= mk.open_at < max(a.end, a.start + 1)), None)
+            if host is None:
+                host = next(
+                    (
+                        a
+                        for a in mine
+                        if a.boundary_i < an.first_tok_at_or_after(mk.open_at)
+                        and an.toks[a.boundary_i].end <= mk.open_at <= a.start + 1
+                    ),
+                    None,
+                )
+            if host is not None:
+                if _accept_marked(an, mk, host.cue_i):
+                    host.marked.append(mk)
+                    claimed.add(mk.open_at)
+                continue
+            open_i = an.first_tok_at_or_after(mk.open_at)
+            before = [c for c in cues if c < open_i]
+            cue_i: int | None = before[-1] if before else None
+            if cue_i is None:
+                cue_i = _cue_after(an, mk)
+            if not _accept_marked(an, mk, cue_i if cue_i is not None and cue_i < open_i else None):
+                continue
+            if cue_i is None and an.words_between(mk.start, mk.end) < lex.min_uncued:
+                before_i = open_i - 1
+                if before_i < 0 or an.toks[before_i].text != ":":
+                    continue
+            claimed.add(mk.open_at)
+            out.append(_Attr(cue_i, open_i, mk.start, mk.end, True, si, [mk]))
+    out.sort(key=lambda a: (a.start, a.end))
+    return out
+
+
+def _cue_after(an: _Analysis, mk: Marked) -> int | None:
+    """``“…”، قال بوتين``: a cue right after the closing mark (a comma between at most)."""
+    if mk.close_at is None:
+        return None
+    j = an.first_tok_at_or_after(mk.close_at + 1)
+    seen_comma = False
+    while j < len(an.toks) and j - an.first_tok_at_or_after(mk.close_at + 1) < 3:
+        t = an.toks[j].text
+        if t in ("،", ",", "-", "–", "—") and not seen_comma:
+            seen_comma = True
+            j += 1
+            continue
+        if j in an.cue_at:
+            return j
+        return None
+    return None
+
+
+def _who(an: _Analysis, a: _Attr, last: _Last) -> tuple[_Who, bool]:
+    """The speaker of an attribution, and whether it was inherited from the previous quote."""
+    si = a.sent
+    if a.cue_i is None:
+        prev = an.first_tok_at_or_after(a.marked[0].open_at) - 1 if a.marked else -1
+        if prev > 0 and an.toks[prev].text == ":":
+            el = _mention_ending_before(an, prev)
+            if el is not None:
+                return _Who(speaker=el, found=True), False
+        return _inherit(an, a, last)
+    cue = an.cue_at[a.cue_i][0]
+    limit = a.boundary_i if a.boundary_i > a.cue_i else len(an.toks)
+    if a.boundary_i <= a.cue_i:  # cue after the quotation
+        limit = min(len(an.toks), a.cue_i + 12)
+        while limit > a.cue_i and an.sent_of[limit - 1] != an.sent_of[a.cue_i]:
+            limit -= 1
+    rel = an.relay(a.cue_i, an.sent_of[a.cue_i], limit)
+    if rel is not None and (cue.relay or cue.kind == "noun"):
+        who, via = rel
+        if via is not None:
+            who.via = (via,)
+        return who, False
+    if cue.kind == "participle":
+        w = an.subject_before(a.cue_i, an.sent_of[a.cue_i])
+        if w is not None:
+            return w, False
+        return _inherit(an, a, last)
+    if cue.kind == "noun":
+        w = an.subject_before(a.cue_i, an.sent_of[a.cue_i])
+        return (w, False) if w is not None else _inherit(an, a, last)
+    w = an.subject_after(a.cue_i, limit)
+    if w is not None:
+        return w, False
+    if a.cue_i > 0:
+        el = _mention_ending_before(an, a.cue_i)
+        if el is not None:
+            return _Who(speaker=el, found=True), False
+    w = an.subject_before(a.cue_i, si if a.boundary_i > a.cue_i else an.sent_of[a.cue_i])
+    if w is not None:
+        return w, False
+    return _inherit(an, a, last)
+
+
+def _mention_ending_before(an: _Analysis, i: int) -> str | None:
+    """The entity whose mention ends at the token right before token ``i`` (SVO)."""
+    if i <= 0:
+        return None
+    prev = an.toks[i - 1]
+    for ti in range(max(0, i - 6), i):
+        hit = an.mention_at.get(ti)
+        if hit is not None and hit[1].end == prev.end and an.eligible(ti) is not None:
+            return hit[0].id
+    return None
+
+
+def _inherit(an: _Analysis, a: _Attr, last: _Last) -> tuple[_Who, bool]:
+    if a.sent - last.sent <= MAX_CONTINUATION_SENTENCES and (last.speaker or last.speaker_text):
+        return _Who(last.speaker, last.speaker_text, last.via), True
+    # the subject of the sentence before
+    for back in (1, 2):
+        s = a.sent - back
+        if s < 0:
+            break
+        toks = an.sent_toks[s]
+        if toks:
+            w = an.subject_before(toks[-1] + 1, s)
+            if w is not None:
+                return w, False
+    return _Who(), False
+
+
+def _resolve(an: _Analysis, attrs: list[_Attr]) -> list[Quote]:
+    quotes: list[Quote] = []
+    last = _Last()
+    taken: list[tuple[int, int]] = []
+    for a in attrs:
+        who, inherited = _who(an, a, last)
+        lo, hi = a.start, a.end
+        if a.marked:
+            lo = min(lo, min(m.open_at for m in a.marked))
+            hi = max(hi, max((m.close_at or m.end) + 1 for m in a.marked))
+        vias, others = an.sentence_vias(a.sent, lo, hi)
+        via_ids = [e.id for e in vias]
+        if who.speaker is not None:
+            via_ids = [v for v in via_ids if v != who.speaker]
+        if not via_ids and inherited:
+            via_ids = list(who.via)
+        elif who.via and not inherited:
+            via_ids = [*who.via, *[v for v in via_ids if v not in who.via]]
+        if who.speaker is None and who.speaker_text is None:
+            # an outlet or source speaking for itself ("…"، بحسب وكالة X)
+            if via_ids:
+                who.speaker, via_ids = via_ids[0], via_ids[1:]
+            else:
+                for src in others:
+                    if src.entity is not None:
+                        who.speaker = src.entity.id
+                        break
+                    if src.text:
+                        who.speaker_text = src.text
+                        break
+        via_ids = list(dict.fromkeys(via_ids))[:2]
+        cue = an.cue_at[a.cue_i][0] if a.cue_i is not None else None
+        cue_text = an.cue_text(a.cue_i) if a.cue_i is not None else None
+        spans = (
+            [(m.start, m.end, True) for m in a.marked] if a.marked else [(a.start, a.end, a.direct)]
+        )
+        for s, e, direct in spans:
+            if e <= s or any(not (e <= ts or s >= te) for ts, te in taken):
+                continue
+            taken.append((s, e))
+            quotes.append(
+                Quote(
+                    start=s,
+                    end=e,
+                    text=an.text[s:e],
+                    speaker=who.speaker,
+                    via=via_ids[0] if via_ids else None,
+                    cue=cue_text,
+                    direct=direct,
+                    speaker_text=who.speaker_text if who.speaker is None else None,
+                    stance=cue.stance if cue is not None else None,
+                    via_chain=tuple(via_ids),
+                )
+            )
+        if who.speaker or who.speaker_text:
+            last = _Last(who.speaker, who.speaker_text, tuple(via_ids), a.sent)
+    quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+def quotes_document(doc: Document, lex: Lexicon | None = None) -> Document:
+    """``doc`` with its quotes found (and a ``W003`` warning for unbalanced marks)."""
+    quotes, problems = find_quotes(doc, lex)
+    out = doc.replace(quotes=tuple(quotes))
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
+        out = out.warn(
+            Code.W003.value, f"{len(problems)} quotation mark problem(s): {shown}{more}", "quotes"
+        )
+    return out
