@@ -427,7 +427,7 @@ class _Analysis:
         """The key of token ``i`` without a leading conjunction: ``[(key, n_stripped)]``."""
         k = self.keys[i]
         out = [(k, 0)]
-        if len(k) > 3 and k[0] in _CONJ:
+        if len(k) >= 3 and k[0] in _CONJ:
             out.append((k[1:], 1))
         return out
 
@@ -438,10 +438,11 @@ class _Analysis:
         return self.toks[i].kind not in _WORD_KINDS
 
     def is_nisba(self, i: int) -> bool:
-        return any(
-            k.startswith("ال") and len(k) >= 5 and (k.endswith("ي") or k.endswith("يه"))
-            for k, _ in self.bare(i)
-        )
+        """A definite relative adjective: ``الروسي``, ``الإيرانية`` (not ``التقى``)."""
+        k = normalize(self.toks[i].text).text
+        if k[:1] in _CONJ and k[1:3] == "ال":
+            k = k[1:]
+        return k.startswith("ال") and len(k) >= 5 and (k.endswith("ي") or k.endswith("ية"))
 
     def match_cue(self, i: int) -> tuple[Cue, int] | None:
         tok = self.toks[i]
@@ -589,7 +590,8 @@ class _Analysis:
                     break
                 if tok.text in (":", ".", "؟", "!", "(", ")"):
                     break
-                if j in self.cue_at_safe() or self.is_source_start(j):
+                c = self.cue_at_safe().get(j)
+                if (c is not None and not c[0].direct_only) or self.is_source_start(j):
                     break
                 k = self.keys[j]
                 if k.startswith("ل") and k[1:] in lex.media:
@@ -662,7 +664,7 @@ class _Analysis:
                 continue
             if not chain and self.is_word(j, lex.unnamed):
                 return _Who(speaker_text=self.description(j, limit), found=True)
-            if self.is_word(j, lex.titles) or self.is_nisba(j):
+            if self.is_word(j, lex.titles) or self.is_nisba(j) or self.is_word(j, lex.media):
                 if chain_start is None:
                     chain_start = j
                 chain.append(self.bare(j)[-1][0] if self.keys[j][0] in _CONJ else self.keys[j])
@@ -839,9 +841,7 @@ def _attributions(an: _Analysis) -> list[_Attr]:
             while j < len(an.toks) and an.sent_of[j] == si and j - ci <= lex.max_gap:
                 if an.in_marks[j] or an.toks[j].text == ":":
                     break
-                if j in an.cue_at and not (an.cue_at[j][0].kind == "noun"):
-                    break
-                if j in an.cue_at and an.cue_at[j][0].kind == "noun":
+                if j in an.cue_at and not an.cue_at[j][0].direct_only:
                     break
                 if _is_complementizer(an, j):
                     comp = j

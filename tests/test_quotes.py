@@ -1,0 +1,538 @@
+"""Quotes, speakers, reporting verbs and sourcing chains on hand-written Arabic reports.
+
+Documents are segmented with the real pipeline; entities are hand-made records (the names
+and ids below), so these tests check the quote logic whatever the entity recogniser finds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from marsad.errors import Code
+from marsad.model import Document, Entity, Quote, Span
+from marsad.pipeline import Pipeline, registry
+from marsad.quotes import find_marked, load_lexicon, quotes_document, verb_forms
+from strategies import arabic_text
+
+# id → (type, surface forms)
+ENTITIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "E1": ("PERSON", ("فلاديمير بوتين", "بوتين")),
+    "E2": ("PERSON", ("مسعود بيزشكيان", "بيزشكيان")),
+    "E3": ("ORG", ("ريا نوفوستي",)),
+    "E4": ("ORG", ("رويترز",)),
+    "E5": ("ORG", ("الجزيرة",)),
+    "E6": ("GPE", ("طهران",)),
+    "E7": ("GPE", ("روسيا",)),
+    "E8": ("ORG", ("وزارة الخارجية",)),
+    "E9": ("ORG", ("نيويورك تايمز",)),
+    "E10": ("ORG", ("تسنيم",)),
+    "E11": ("PERSON", ("سيرغي لافروف", "لافروف")),
+    "E12": ("GPE", ("إيران",)),
+    "E13": ("ORG", ("الجيش الإسرائيلي",)),
+    "E14": ("PERSON", ("بنيامين نتنياهو", "نتنياهو")),
+    "E15": ("ORG", ("داعش",)),
+    "E16": ("GPE", ("لبنان",)),
+}
+
+
+@pytest.fixture(scope="module")
+def seg() -> Pipeline:
+    return Pipeline(["segment"])
+
+
+def _entities(text: str) -> tuple[Entity, ...]:
+    out = []
+    for eid, (typ, forms) in ENTITIES.items():
+        spans: list[Span] = []
+        for form in forms:
+            pos = text.find(form)
+            while pos >= 0:
+                end = pos + len(form)
+                before = text[:pos].split(" ")[-1] if pos else ""
+                whole = (end == len(text) or not text[end].isalpha()) and len(before) <= 2
+                if whole and not any(s.start <= pos < s.end for s in spans):
+                    spans.append(Span(pos, pos + len(form), form))
+                pos = text.find(form, pos + 1)
+        if spans:
+            spans.sort(key=lambda s: s.start)
+            out.append(Entity(eid, typ, forms[0], tuple(spans)))
+    return tuple(out)
+
+
+def analyse(seg: Pipeline, text: str, *, entities: bool = True) -> Document:
+    doc = seg.analyze(text)
+    if entities:
+        doc = doc.replace(entities=_entities(text))
+    out = quotes_document(doc)
+    for q in out.quotes:
+        assert text[q.start : q.end] == q.text
+    return out
+
+
+def one(seg: Pipeline, text: str) -> Quote:
+    doc = analyse(seg, text)
+    assert len(doc.quotes) == 1, [q.text for q in doc.quotes]
+    return doc.quotes[0]
+
+
+# -- direct quotes ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("قال بوتين: «العلاقات مع إيران ممتازة».", "العلاقات مع إيران ممتازة"),
+        ("قال بوتين: “العلاقات مع إيران ممتازة”.", "العلاقات مع إيران ممتازة"),
+        ('قال بوتين: "العلاقات مع إيران ممتازة".', "العلاقات مع إيران ممتازة"),
+        ("قال بوتين: ‘العلاقات مع إيران ممتازة’.", "العلاقات مع إيران ممتازة"),
+        ("قال بوتين: ''العلاقات مع إيران ممتازة''.", "العلاقات مع إيران ممتازة"),
+        ('قال بوتين: ""العلاقات مع إيران ممتازة"".', "العلاقات مع إيران ممتازة"),
+        ("قال بوتين: ”العلاقات مع إيران ممتازة“.", "العلاقات مع إيران ممتازة"),  # reversed
+        ("قال بوتين: « العلاقات مع إيران ممتازة ».", "العلاقات مع إيران ممتازة"),  # blanks
+        ("قال بوتين: «العلاقات مع إيران ممتازة.»", "العلاقات مع إيران ممتازة"),
+    ],
+)
+def test_direct_quote_in_every_kind_of_marks(seg: Pipeline, text: str, words: str) -> None:
+    q = one(seg, text)
+    assert (q.text, q.direct, q.speaker, q.cue) == (words, True, "E1", "قال")
+    assert text[q.start - 1] not in " " or text[q.start] != " "
+
+
+def test_cue_after_the_quote(seg: Pipeline) -> None:
+    q = one(seg, "«العلاقات مع إيران ممتازة للغاية»، قال بوتين للصحفيين.")
+    assert (q.text, q.speaker, q.cue, q.direct) == (
+        "العلاقات مع إيران ممتازة للغاية",
+        "E1",
+        "قال",
+        True,
+    )
+
+
+def test_cue_after_the_quote_with_a_title(seg: Pipeline) -> None:
+    q = one(seg, "“لن نسمح بذلك أبدا”، أضاف الرئيس الروسي فلاديمير بوتين.")
+    assert (q.speaker, q.cue) == ("E1", "أضاف")
+
+
+def test_quote_across_paragraphs(seg: Pipeline) -> None:
+    text = (
+        "وقال بوتين: «العلاقات مع إيران قوية.\n\nوسنواصل التعاون في كل المجالات».\n\nوانتهى اللقاء."
+    )
+    doc = analyse(seg, text)
+    assert len(doc.quotes) == 1 and not doc.warnings
+    q = doc.quotes[0]
+    assert q.text.startswith("العلاقات") and q.text.endswith("المجالات")
+    assert "\n\n" in q.text and q.speaker == "E1"
+
+
+def test_quote_reopened_in_each_paragraph(seg: Pipeline) -> None:
+    text = "وقال بوتين: «العلاقات مع إيران قوية.\n\n«وسنواصل التعاون في كل المجالات».\n\nانتهى."
+    doc = analyse(seg, text)
+    assert len(doc.quotes) == 1 and not doc.warnings
+    assert doc.quotes[0].text.endswith("المجالات")
+
+
+def test_sentences_inside_one_quote(seg: Pipeline) -> None:
+    q = one(seg, "قال بوتين: «هذا مهم. نحن مستعدون. وسنرى النتائج قريبا».")
+    assert q.text == "هذا مهم. نحن مستعدون. وسنرى النتائج قريبا" and q.speaker == "E1"
+
+
+def test_unclosed_mark_warns_and_quotes_to_paragraph_end(seg: Pipeline) -> None:
+    text = "قال بوتين: «العلاقات مع إيران ممتازة ومستقرة\n\nوانتهى اللقاء في المساء."
+    doc = analyse(seg, text)
+    assert [w.code for w in doc.warnings] == [Code.W003.value]
+    assert [q.text for q in doc.quotes] == ["العلاقات مع إيران ممتازة ومستقرة"]
+
+
+def test_stray_closing_mark_warns_without_quote(seg: Pipeline) -> None:
+    doc = analyse(seg, "التقى بوتين بيزشكيان» في عشق أباد.")
+    assert [w.code for w in doc.warnings] == [Code.W003.value]
+    assert doc.quotes == ()
+
+
+def test_nested_marks_warn_and_keep_the_outer_quote(seg: Pipeline) -> None:
+    doc = analyse(seg, "قال بوتين: «أبلغته أن “الباب مفتوح” دائما للحوار».")
+    assert [w.code for w in doc.warnings] == [Code.W003.value]
+    assert [q.text for q in doc.quotes] == ["أبلغته أن “الباب مفتوح” دائما للحوار"]
+
+
+def test_scare_quotes_are_not_quotes(seg: Pipeline) -> None:
+    doc = analyse(seg, "أعلن تنظيم «داعش» مسؤوليته عن الهجوم في المدينة.")
+    assert doc.quotes == ()
+
+
+def test_short_quote_after_bi_annaha(seg: Pipeline) -> None:
+    q = one(seg, "أشاد بوتين بالعلاقات مع إيران ووصفها بأنها «صادقة واستراتيجية».")
+    assert (q.text, q.speaker, q.cue, q.stance) == ("صادقة واستراتيجية", "E1", "وصفها", "describe")
+
+
+def test_long_quote_without_cue_continues_the_speaker(seg: Pipeline) -> None:
+    text = (
+        "قال بوتين إن المحادثات كانت مثمرة.\n\n"
+        "«سنواصل العمل معا من أجل السلام والاستقرار في المنطقة»."
+    )
+    doc = analyse(seg, text)
+    assert [q.speaker for q in doc.quotes] == ["E1", "E1"]
+    assert doc.quotes[1].direct and doc.quotes[1].cue is None
+
+
+def test_marks_around_a_name_inside_an_indirect_clause_do_not_replace_it(seg: Pipeline) -> None:
+    q = one(seg, "قال الجيش الإسرائيلي إنه استهدف مواقع لتنظيم «داعش» قرب الحدود.")
+    assert not q.direct and q.text == "استهدف مواقع لتنظيم «داعش» قرب الحدود"
+
+
+# -- indirect quotes -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("verb", "stance"),
+    [
+        ("قال بوتين إن", "describe"),
+        ("أكد بوتين أن", "affirm"),
+        ("أوضح بوتين أن", "describe"),
+        ("أشار بوتين إلى أن", "describe"),
+        ("نفى بوتين أن", "deny"),
+        ("حذر بوتين من أن", "warn"),
+        ("اعتبر بوتين أن", "describe"),
+        ("أعلن بوتين أن", "describe"),
+        ("شدد بوتين على أن", "affirm"),
+        ("لفت بوتين إلى أن", "describe"),
+        ("تعهد بوتين بأن", "promise"),
+        ("طالب بوتين بأن", "demand"),
+        ("اتهم بوتين الغرب بأن", "accuse"),
+        ("كشف بوتين أن", "describe"),
+        ("يقول بوتين إن", "describe"),
+        ("صرح بوتين بأن", "describe"),
+        ("وتابع بوتين أن", "describe"),
+        ("ذكر بوتين أن", "describe"),
+        ("أفاد بوتين بأن", "describe"),
+        ("دعا بوتين إلى أن", "demand"),
+    ],
+)
+def test_indirect_quote_after_reporting_verb(seg: Pipeline, verb: str, stance: str) -> None:
+    q = one(seg, f"{verb} العلاقات مع طهران تتطور بسرعة.")
+    assert q.text == "العلاقات مع طهران تتطور بسرعة"
+    assert (q.direct, q.speaker, q.stance) == (False, "E1", stance)
+
+
+def test_cue_is_written_without_proclitics(seg: Pipeline) -> None:
+    q = one(seg, "وقال بوتين إن العلاقات ممتازة.")
+    assert q.cue == "قال"
+    q = one(seg, "فأكد بوتين أن العلاقات ممتازة.")
+    assert q.cue == "أكد"
+
+
+def test_feminine_subject(seg: Pipeline) -> None:
+    q = one(seg, "وقالت وزارة الخارجية إنها تدعم الحل السياسي.")
+    assert (q.text, q.speaker, q.cue) == ("تدعم الحل السياسي", "E8", "قالت")
+
+
+def test_indirect_quote_is_the_clause_after_a_pronoun_complementizer(seg: Pipeline) -> None:
+    q = one(seg, "فيما قالت طهران إنه رد على الهجوم.")
+    assert (q.text, q.speaker) == ("رد على الهجوم", "E6")
+
+
+def test_mixed_form_reports_the_direct_fragment(seg: Pipeline) -> None:
+    q = one(seg, "وقال بوتين إن «العلاقات مع إيران أولوية بالنسبة لنا».")
+    assert (q.text, q.direct, q.cue) == ("العلاقات مع إيران أولوية بالنسبة لنا", True, "قال")
+
+
+def test_mixed_form_with_a_short_fragment(seg: Pipeline) -> None:
+    q = one(seg, "حذرت روسيا من ضربة للمنشآت، قائلة إن ذلك سيكون بمثابة «استفزاز خطير».")
+    assert (q.text, q.direct, q.speaker, q.cue) == ("استفزاز خطير", True, "E7", "قائلة")
+
+
+def test_two_attributions_in_one_sentence(seg: Pipeline) -> None:
+    doc = analyse(seg, "قال بوتين إن المحادثات مثمرة، مضيفا أن الاتفاق قريب.")
+    assert [q.text for q in doc.quotes] == ["المحادثات مثمرة", "الاتفاق قريب"]
+    assert [q.cue for q in doc.quotes] == ["قال", "مضيفا"]
+    assert [q.speaker for q in doc.quotes] == ["E1", "E1"]
+
+
+def test_trailing_sourcing_phrase_is_outside_the_clause(seg: Pipeline) -> None:
+    q = one(seg, "قال بوتين إن العلاقات ممتازة، بحسب وكالة رويترز.")
+    assert (q.text, q.speaker, q.via) == ("العلاقات ممتازة", "E1", "E4")
+
+
+def test_clause_runs_to_the_end_of_the_sentence_only(seg: Pipeline) -> None:
+    doc = analyse(seg, "قال بوتين إن العلاقات ممتازة. وغادر الوفد المدينة مساء.")
+    assert [q.text for q in doc.quotes] == ["العلاقات ممتازة"]
+
+
+# -- speakers --------------------------------------------------------------------------------
+def test_vso_subject_with_title(seg: Pipeline) -> None:
+    q = one(seg, "قال الرئيس الروسي فلاديمير بوتين إن بلاده مستعدة للحوار.")
+    assert q.speaker == "E1"
+
+
+def test_svo_subject(seg: Pipeline) -> None:
+    q = one(seg, "الرئيس بوتين قال إن بلاده مستعدة للحوار.")
+    assert q.speaker == "E1"
+
+
+def test_svo_subject_with_relative_clause(seg: Pipeline) -> None:
+    q = one(seg, "وكان بوتين، الذي التقى نظيره في عشق أباد، قد أكد أن بلاده مستعدة للحوار.")
+    assert q.speaker == "E1"
+
+
+def test_addressee_is_not_the_speaker(seg: Pipeline) -> None:
+    q = one(seg, "وقال بوتين لبيزشكيان إن العلاقات ممتازة.")
+    assert q.speaker == "E1"
+
+
+def test_pp_name_before_the_cue_is_not_the_subject(seg: Pipeline) -> None:
+    doc = analyse(seg, "قال بوتين إن المحادثات مثمرة. وفي طهران، قال إن الاتفاق قريب.")
+    assert [q.speaker for q in doc.quotes] == ["E1", "E1"]
+
+
+def test_participle_takes_the_main_clause_subject(seg: Pipeline) -> None:
+    q = one(seg, "وأدان بيزشكيان الهجمات على لبنان، محذرا من أن «الوضع في المنطقة حرج».")
+    assert (q.speaker, q.cue, q.stance, q.text) == ("E2", "محذرا", "warn", "الوضع في المنطقة حرج")
+
+
+def test_participle_with_colon(seg: Pipeline) -> None:
+    q = one(seg, "وأدلى بيزشكيان بتصريحات مماثلة، قائلاً: «مواقفنا أقرب من أي وقت مضى».")
+    assert (q.speaker, q.cue) == ("E2", "قائلاً")
+
+
+def test_continuation_inherits_the_previous_speaker(seg: Pipeline) -> None:
+    doc = analyse(seg, "قال بوتين إن المحادثات مثمرة. وأضاف أن الاتفاق بات قريبا.")
+    assert [(q.speaker, q.cue) for q in doc.quotes] == [("E1", "قال"), ("E1", "أضاف")]
+
+
+def test_continuation_inherits_speaker_and_via(seg: Pipeline) -> None:
+    text = (
+        "وقال بوتين، بحسب ما أوردته وكالة الأنباء الروسية ريا نوفوستي، إن «العلاقات أولوية». "
+        "كما وصف مواقف إيران وروسيا بأنها «متقاربة للغاية».\n\n"
+        "وتابع أن «موسكو وطهران تتعاونان بشكل نشط»."
+    )
+    doc = analyse(seg, text)
+    assert [(q.speaker, q.via) for q in doc.quotes] == [("E1", "E3")] * 3
+    assert [q.cue for q in doc.quotes] == ["قال", "وصف", "تابع"]
+
+
+def test_continuation_of_an_unnamed_source(seg: Pipeline) -> None:
+    doc = analyse(seg, "وقال مصدر مطلع إن المفاوضات متعثرة. وأضاف أن الوفد سيغادر.")
+    assert [q.speaker_text for q in doc.quotes] == ["مصدر مطلع", "مصدر مطلع"]
+    assert all(q.speaker is None for q in doc.quotes)
+
+
+def test_new_speaker_ends_the_continuation(seg: Pipeline) -> None:
+    doc = analyse(
+        seg, "قال بوتين إن المحادثات مثمرة. وقال بيزشكيان إن الاتفاق قريب. وأضاف أنه متفائل."
+    )
+    assert [q.speaker for q in doc.quotes] == ["E1", "E2", "E2"]
+
+
+def test_bare_title_resolves_to_the_person_named_with_it(seg: Pipeline) -> None:
+    text = (
+        "التقى الرئيس الإيراني مسعود بيزشكيان وفدا روسيا. "
+        "وقال الرئيس الإيراني إن بلاده ترحب بالتعاون."
+    )
+    doc = analyse(seg, text)
+    assert [q.speaker for q in doc.quotes] == ["E2"]
+
+
+def test_unknown_title_keeps_its_words(seg: Pipeline) -> None:
+    q = one(seg, "وقال وزير الدفاع الفرنسي إن بلاده سترسل مساعدات.")
+    assert q.speaker is None and q.speaker_text == "وزير الدفاع الفرنسي"
+
+
+def test_group_speaker_keeps_the_description(seg: Pipeline) -> None:
+    q = one(seg, "وقال مسؤولون إيرانيون إن المحادثات ستستأنف قريبا.")
+    assert q.speaker is None and q.speaker_text == "مسؤولون إيرانيون"
+
+
+@pytest.mark.parametrize(
+    ("subject", "description"),
+    [
+        ("مصدر مطلع", "مصدر مطلع"),
+        ("مسؤول أمني رفض الكشف عن اسمه", "مسؤول أمني رفض الكشف عن اسمه"),
+        ("مصادر دبلوماسية", "مصادر دبلوماسية"),
+        ("شهود عيان", "شهود عيان"),
+        ("مسؤول إيراني كبير، طلب عدم نشر اسمه،", "مسؤول إيراني كبير، طلب عدم نشر اسمه"),
+    ],
+)
+def test_unnamed_sources(seg: Pipeline, subject: str, description: str) -> None:
+    q = one(seg, f"وقال {subject} إن الاجتماع تأجل إلى الأسبوع المقبل.")
+    assert q.speaker is None and q.speaker_text == description
+    assert q.text == "الاجتماع تأجل إلى الأسبوع المقبل"
+
+
+def test_reports_speak_for_nobody(seg: Pipeline) -> None:
+    q = one(seg, "وذكرت مصادر أن الاجتماع تأجل.")
+    assert q.speaker is None and q.speaker_text == "مصادر"
+
+
+def test_named_speaker_without_entity_keeps_its_words(seg: Pipeline) -> None:
+    doc = analyse(seg, "وقال غروسي إن الوكالة لم تجد أي دليل.", entities=False)
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "غروسي")]
+
+
+# -- via -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("phrase", "via"),
+    [
+        ("بحسب ما أوردته وكالة الأنباء الروسية ريا نوفوستي", "E3"),
+        ("بحسب وكالة رويترز", "E4"),
+        ("حسب قناة الجزيرة", "E5"),
+        ("وفقا لوكالة رويترز", "E4"),
+        ("نقلا عن وكالة ريا نوفوستي", "E3"),
+        ("حسبما نقلت وكالة تسنيم", "E10"),
+        ("في تصريحات لقناة الجزيرة", "E5"),
+        ("في مقابلة مع وكالة رويترز", "E4"),
+        ("لوكالة رويترز", "E4"),
+    ],
+)
+def test_via(seg: Pipeline, phrase: str, via: str) -> None:
+    q = one(seg, f"وقال بوتين، {phrase}، إن العلاقات مع إيران ممتازة.")
+    assert (q.speaker, q.via, q.text) == ("E1", via, "العلاقات مع إيران ممتازة")
+
+
+def test_via_after_a_direct_quote(seg: Pipeline) -> None:
+    q = one(seg, "وقال بيزشكيان: «مواقفنا متقاربة جدا»، بحسب قناة الجزيرة القطرية.")
+    assert (q.speaker, q.via) == ("E2", "E5")
+
+
+def test_a_statement_is_not_a_via(seg: Pipeline) -> None:
+    q = one(seg, "وقال نتنياهو في بيان: «لقد ارتكبت إيران خطأ كبيرا».")
+    assert (q.speaker, q.via) == ("E14", None)
+
+
+def test_relay_with_named_speaker(seg: Pipeline) -> None:
+    q = one(seg, "ونقلت وكالة رويترز عن بوتين قوله إن العلاقات ممتازة.")
+    assert (q.speaker, q.via, q.cue) == ("E1", "E4", "قوله")
+
+
+def test_relay_with_unnamed_speaker(seg: Pipeline) -> None:
+    q = one(seg, "ونقلت صحيفة نيويورك تايمز عن مسؤولين إيرانيين قولهم إن روسيا بدأت نقل المعدات.")
+    assert (q.speaker, q.speaker_text, q.via) == (None, "مسؤولين إيرانيين", "E9")
+    assert q.text == "روسيا بدأت نقل المعدات"
+
+
+def test_outlet_speaking_for_itself_is_the_speaker(seg: Pipeline) -> None:
+    q = one(seg, "وذكرت صحيفة نيويورك تايمز أن روسيا بدأت نقل المعدات.")
+    assert (q.speaker, q.via) == ("E9", None)
+    q = one(seg, "وأفادت وكالة تسنيم بأن الوفد وصل إلى موسكو.")
+    assert (q.speaker, q.via) == ("E10", None)
+
+
+def test_according_to_an_outlet_with_no_other_speaker(seg: Pipeline) -> None:
+    q = one(seg, "«الوفد سيصل غدا إلى العاصمة لبدء المحادثات»، بحسب وكالة رويترز.")
+    assert (q.speaker, q.via) == ("E4", None)
+
+
+def test_two_links(seg: Pipeline) -> None:
+    q = one(seg, "وقال بوتين لوكالة ريا نوفوستي، بحسب ما نقلته قناة الجزيرة، إن العلاقات ممتازة.")
+    assert (q.speaker, q.via, q.via_chain) == ("E1", "E5", ("E5", "E3"))
+    assert q.to_dict()["via_chain"] == ["E5", "E3"]
+
+
+def test_via_never_equals_the_speaker(seg: Pipeline) -> None:
+    q = one(seg, "وقالت وكالة رويترز إن الوفد وصل، بحسب رويترز.")
+    assert q.speaker == "E4" and q.via is None
+
+
+# -- negatives -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "التقى بوتين بيزشكيان في طهران يوم الجمعة.",
+        "وأظهرت المقارنة بين البلدين أن الاقتصاد نما بسرعة.",
+        "تجري المحادثات بين روسيا وإيران منذ أن بدأ العام.",
+        "وعبر الوزير عن أمله في أن تنجح المفاوضات.",
+        "انتقل الوفد عبر الحدود بعد أن انتهت المحادثات.",
+        "أعلن الجيش انسحابه بعد أن انتهت العملية العسكرية.",
+        "وصل الوفد إلى طهران، إلا أن المحادثات لم تبدأ.",
+        "يجب أن تبدأ المفاوضات قريبا في العاصمة.",
+        "شاهد الجمهور فيلم «الرسالة» في القاعة.",
+    ],
+)
+def test_no_quote_without_cue_or_marks(seg: Pipeline, text: str) -> None:
+    assert analyse(seg, text).quotes == ()
+
+
+def test_bayna_and_abra_are_not_reporting_verbs() -> None:
+    cues = load_lexicon().cues
+    assert "بين" not in cues and "عبر" not in cues
+    assert "بينت" in cues  # the feminine verb form is unambiguous
+
+
+def test_lexicon_forms_are_generated() -> None:
+    forms = dict(verb_forms({"perfect": "أكد", "imperfect": "يؤكد", "participle": "مؤكدا"}))
+    for f in ("أكد", "أكدت", "أكدوا", "يؤكد", "تؤكد", "يؤكدون", "مؤكدا", "مؤكدة", "مؤكدين"):
+        assert f in forms
+    assert forms["مؤكدة"] == "participle" and forms["تؤكد"] == "verb"
+
+
+def test_quote_records_serialise(seg: Pipeline) -> None:
+    doc = analyse(seg, "قال مصدر مطلع إن الاجتماع تأجل.")
+    d = doc.to_dict()["quotes"][0]
+    assert d["speaker"] is None and d["speaker_text"] == "مصدر مطلع" and d["stance"] == "describe"
+    back = Document.from_dict(doc.to_dict())
+    assert back.quotes == doc.quotes
+
+
+def test_component_is_registered() -> None:
+    info = registry()["quotes"]
+    assert set(info.requires) == {"sentences", "tokens", "entities"}
+    assert info.assigns == ("quotes",)
+
+
+# -- robustness ------------------------------------------------------------------------------
+_MARK = st.sampled_from(["«", "»", "“", "”", '"', "‘", "’", "''", "‹", "›", "„"])
+_WORD = st.sampled_from(
+    ["قال", "بوتين", "إن", "أن", "العلاقات", "ممتازة", "وأضاف", "بحسب", "،", "."]
+)
+
+
+@given(st.lists(st.one_of(_MARK, _WORD, st.just("\n\n")), max_size=30))
+def test_marks_never_crash_and_spans_match(parts: list[str]) -> None:
+    text = " ".join(parts)
+    marked, problems = find_marked(text)
+    for m in marked:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start] not in " \n" and text[m.end - 1] not in " \n"
+        assert m.open_at < m.start
+    assert all(isinstance(p, str) for p in problems)
+
+
+@given(arabic_text())
+def test_random_text_never_crashes(text: str) -> None:
+    if not text.strip():
+        return
+    seg = Pipeline(["segment"])
+    doc = seg.analyze(text)
+    doc = doc.replace(entities=_entities(text))
+    out = quotes_document(doc)
+    for q in out.quotes:
+        assert text[q.start : q.end] == q.text
+    assert all(w.code == Code.W003.value for w in out.warnings if w.step == "quotes")
+
+
+# -- the shared example ----------------------------------------------------------------------
+def test_shared_example_with_its_gold_entities(shared: Path) -> None:
+    gold = json.loads(
+        (shared / "examples" / "gold" / "ashgabat-2024-10-11.json").read_text(encoding="utf-8")
+    )
+    text = (shared / "examples" / "articles" / "ashgabat-2024-10-11.txt").read_text(
+        encoding="utf-8"
+    )
+    doc = Pipeline(["segment"]).analyze(text)
+    ents = tuple(
+        Entity(
+            e["id"],
+            e["type"],
+            e["name_ar"],
+            tuple(Span(m["start"], m["end"], m["text"]) for m in e["mentions"]),
+        )
+        for e in gold["entities"]
+    )
+    out = quotes_document(doc.replace(entities=ents))
+    found = {(q.start, q.end): q for q in out.quotes}
+    direct = [g for g in gold["quotes"] if g["direct"]]
+    hits = [g for g in direct if (g["start"], g["end"]) in found]
+    assert len(hits) >= len(direct) - 1, "direct quotes should match the gold spans exactly"
+    same_speaker = [g for g in hits if found[(g["start"], g["end"])].speaker == g["speaker"]]
+    assert len(same_speaker) >= len(hits) - 1
+    assert len(out.quotes) <= len(gold["quotes"]) + 2
