@@ -1,0 +1,502 @@
+"""Entity recognition and linking from the knowledge base.
+
+A gazetteer matcher over the document's tokens (normalised, folded keys): clitic-aware on the
+first token (``وطهران`` → ``طهران``, ``للحرس`` → ``لحرس`` with key ``الحرس``), longest match
+first, whole tokens only, exact keys first and transliteration skeletons (``بيزيشكيان``) for
+people's names. Mentions of one KB entry form one :class:`Entity`; a later bare surname joins
+the full name mentioned earlier. Titles (``الرئيس الإيراني``) and nisba adjectives
+(``الإسرائيلية``) are not mentions, but :func:`references` resolves them (to the office holder
+at the publication date, or to the country) for the quotes and events components.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from marsad.kb import KBEntry, KnowledgeBase, name_keys, skeleton
+from marsad.model import Document, Entity, Span, Token
+from marsad.normalize import normalize_key
+from marsad.segment import Lexicon, default_lexicon
+
+#: A token this frequent in the lexicon is a common word: never matched by skeleton alone,
+#: and never joined to a person as a bare surname unless a title precedes it.
+COMMON_WORD_FREQ = 10
+_HYPHENS = frozenset("-‐‑–")
+_CONJ = "وف"
+_PREP = "بلك"
+_TYPE_RANK = {"GPE": 0, "ORG": 1, "PERSON": 2, "LOC": 3, "FAC": 4, "EVENT": 5, "NORP": 6}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A matched stretch: tokens ``[first, last]``, original offsets, candidate entries."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    candidates: tuple[str, ...]
+    loose: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A title or nisba that refers to an entity without naming it.
+
+    ``kind`` is ``title`` (``الرئيس الإيراني`` → the office holder) or ``nisba``
+    (``الإسرائيلية`` → Israel); ``kb_id`` is the entry meant, ``entity`` the document entity
+    id when that entry is also named in the document.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    kb_id: str | None
+    entity: str | None = None
+    office: str | None = None
+    of: str | None = None
+
+
+def _strips(key: str) -> list[tuple[str, int]]:
+    """``(key without proclitics, number of letters removed)``, the bare key first."""
+    out = [(key, 0)]
+    rest, n = key, 0
+    if len(rest) > 3 and rest[0] in _CONJ:
+        rest, n = rest[1:], 1
+        out.append((rest, n))
+    if len(rest) > 3 and rest[0] in _PREP:
+        if rest.startswith("لل"):
+            out.append(("ا" + rest[1:], n + 1))  # ل + ال: للحرس → الحرس, span from لحرس
+        out.append((rest[1:], n + 1))
+    return out
+
+
+class Matcher:
+    """Finds KB names in a tokenised document."""
+
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
+        self.kb = kb
+        self.lexicon = lexicon if lexicon is not None else default_lexicon()
+
+    def stream(self, doc: Document) -> list[tuple[int, str]]:
+        """``(token index, key)`` for matching; hyphens glued inside a word are dropped."""
+        toks = doc.tokens
+        out: list[tuple[int, str]] = []
+        for i, t in enumerate(toks):
+            if (
+                t.kind == "punct"
+                and t.text in _HYPHENS
+                and 0 < i < len(toks) - 1
+                and toks[i - 1].end == t.start
+                and toks[i + 1].start == t.end
+            ):
+                continue
+            out.append((i, t.norm.lower() if t.kind == "latin" else t.norm))
+        return out
+
+    def mentions(self, doc: Document) -> list[Mention]:
+        stream = self.stream(doc)
+        keys = [k for _, k in stream]
+        norm = doc.normalized
+        out: list[Mention] = []
+        i = 0
+        while i < len(stream):
+            best: tuple[int, int, tuple[str, ...], bool] | None = None  # (n, strip, ids, loose)
+            tok = doc.tokens[stream[i][0]]
+            if tok.kind in ("word", "latin", "number"):
+                best = self._best_at(keys, i, tok)
+            if best is None:
+                i += 1
+                continue
+            n, strip, ids, loose = best
+            first_tok = doc.tokens[stream[i][0]]
+            last_tok = doc.tokens[stream[i + n - 1][0]]
+            start = first_tok.start
+            if strip:
+                ns = norm.from_original(first_tok.start)
+                start = norm.starts[ns + strip]
+            out.append(Mention(stream[i][0], stream[i + n - 1][0], start, last_tok.end, ids, loose))
+            if n > 1 and all(self.kb.entries[x].type == "EVENT" for x in ids):
+                out += self._nested(doc, stream, keys, i + 1, i + n)
+            i += n
+        return out
+
+    def _nested(
+        self, doc: Document, stream: list[tuple[int, str]], keys: list[str], lo: int, hi: int
+    ) -> list[Mention]:
+        """Names inside an event's name (the ORG in ``قمة البريكس``), as their own mentions."""
+        out: list[Mention] = []
+        j = lo
+        while j < hi:
+            best = self._best_at(keys[:hi], j, doc.tokens[stream[j][0]])
+            if best is None or best[1] or best[3]:
+                j += 1
+                continue
+            n = best[0]
+            a, b = doc.tokens[stream[j][0]], doc.tokens[stream[j + n - 1][0]]
+            out.append(Mention(stream[j][0], stream[j + n - 1][0], a.start, b.end, best[2]))
+            j += n
+        return out
+
+    def strips(self, key: str) -> list[tuple[str, int]]:
+        """:func:`_strips`, without splitting a common word (``كبيرا`` is not ك + بيرا)."""
+        out = _strips(key)
+        if len(out) == 1:
+            return out
+        whole = self.lexicon.freq(key)
+        if whole < COMMON_WORD_FREQ:
+            return out
+        return [out[0]] + [(k, n) for k, n in out[1:] if self.lexicon.freq(k) * 2 >= whole]
+
+    def _best_at(
+        self, keys: Sequence[str], i: int, tok: Token
+    ) -> tuple[int, int, tuple[str, ...], bool] | None:
+        best: tuple[int, int, tuple[str, ...], bool] | None = None
+        for k0, strip in self.strips(keys[i]):
+            for seq, ids in self.kb.index.get(k0, ()):
+                n = len(seq)
+                if best is not None and n <= best[0]:
+                    break
+                if tuple(keys[i + 1 : i + n]) == seq[1:]:
+                    best = (n, strip, ids, False)
+                    break
+        if best is not None or tok.kind != "word":
+            return best
+        # transliteration variants of people's names (skeleton match), up to three tokens
+        for k0, strip in self.strips(keys[i]):
+            for n in (3, 2, 1):
+                if i + n > len(keys):
+                    continue
+                cand = [k0, *keys[i + 1 : i + n]]
+                if n == 1 and (len(k0) < 5 or self.lexicon.freq(k0) >= COMMON_WORD_FREQ):
+                    continue
+                if any(self.lexicon.freq(k) >= COMMON_WORD_FREQ * 10 for k in cand):
+                    continue
+                sk = tuple(skeleton(k) for k in cand)
+                found = self.kb.skeletons.get(sk)
+                if found and len(found) == 1:
+                    return (n, strip, tuple(found), True)
+        return None
+
+
+def _choose(kb: KnowledgeBase, ids: tuple[str, ...], chosen: set[str], ctx: set[str]) -> str:
+    """One entry among candidates: one already in the document, then one whose country is
+    in the document, then countries before organisations before people …"""
+
+    def rank(eid: str) -> tuple[int, int, int, int]:
+        e = kb.entries[eid]
+        kind = 0 if e.kind == "country" else 1
+        return (
+            0 if eid in chosen else 1,
+            0 if (e.country in ctx or eid in ctx) else 1,
+            kind,
+            _TYPE_RANK.get(e.type, 9),
+        )
+
+    return min(ids, key=rank)
+
+
+def link(
+    doc: Document, kb: KnowledgeBase, matcher: Matcher
+) -> tuple[list[Entity], list[Mention], dict[str, list[str]]]:
+    """Match, disambiguate and group mentions into entities (ids E1, E2 … by first mention).
+
+    Returns the entities, the mentions and, per entity id, the alternative KB ids.
+    """
+    ms = matcher.mentions(doc)
+    unambiguous = {m.candidates[0] for m in ms if len(m.candidates) == 1}
+    ctx = unambiguous | {kb.entries[i].country or "" for i in unambiguous}
+    chosen: set[str] = set()
+    groups: dict[str, list[Mention]] = {}
+    alts: dict[str, list[str]] = {}
+    for m in ms:
+        eid = _choose(kb, m.candidates, chosen, ctx)
+        chosen.add(eid)
+        groups.setdefault(eid, []).append(m)
+        others = [c for c in m.candidates if c != eid]
+        if others:
+            alts.setdefault(eid, [])
+            alts[eid] += [c for c in others if c not in alts[eid]]
+    # ministries not in the KB: وزارة + الخارجية (+ nisba)
+    extra = _ministries(doc, kb, matcher, ms)
+    entities: list[tuple[int, Entity]] = []
+    for eid, mentions in groups.items():
+        e = kb.entries[eid]
+        spans = tuple(doc.span(m.start, m.end) for m in sorted(mentions, key=lambda m: m.start))
+        entities.append((spans[0].start, _entity(e, spans)))
+    for name, mspans in extra.items():
+        entities.append(
+            (mspans[0].start, Entity(id="", type="ORG", name_ar=name, mentions=tuple(mspans)))
+        )
+    entities.sort(key=lambda x: x[0])
+    out: list[Entity] = []
+    alt_by_eid: dict[str, list[str]] = {}
+    for n, (_, ent) in enumerate(entities, 1):
+        new = Entity(
+            id=f"E{n}",
+            type=ent.type,
+            name_ar=ent.name_ar,
+            mentions=ent.mentions,
+            name_en=ent.name_en,
+            kb_id=ent.kb_id,
+            wikidata=ent.wikidata,
+        )
+        out.append(new)
+        if ent.kb_id in alts:
+            alt_by_eid[new.id] = alts[ent.kb_id]
+    out = corefer_surnames(doc, out, matcher.lexicon)
+    return out, ms, alt_by_eid
+
+
+def _entity(e: KBEntry, spans: tuple[Span, ...]) -> Entity:
+    return Entity(
+        id="",
+        type=e.type,
+        name_ar=e.ar,
+        mentions=spans,
+        name_en=e.en,
+        kb_id=e.id,
+        wikidata=e.qid,
+    )
+
+
+def _ministries(
+    doc: Document, kb: KnowledgeBase, matcher: Matcher, ms: list[Mention]
+) -> dict[str, list[Span]]:
+    taken: set[int] = set()
+    for m in ms:
+        taken.update(range(m.first, m.last + 1))
+    stream = matcher.stream(doc)
+    keys = [k for _, k in stream]
+    out: dict[str, list[Span]] = {}
+    norm = doc.normalized
+    for i, (ti, _) in enumerate(stream):
+        if ti in taken:
+            continue
+        hit = next((s for k, s in _strips(keys[i]) if k == "وزاره"), None)
+        if hit is None:
+            continue
+        best = 0
+        for seq in kb.ministries:
+            if tuple(keys[i + 1 : i + 1 + len(seq)]) == seq and len(seq) > best:
+                best = len(seq)
+        if not best:
+            continue
+        n = 1 + best
+        if i + n < len(keys) and keys[i + n] in kb.nisba:
+            n += 1
+        last = stream[i + n - 1][0]
+        if any(t in taken for t in range(ti, last + 1)):
+            continue
+        tok = doc.tokens[ti]
+        start = norm.starts[norm.from_original(tok.start) + hit] if hit else tok.start
+        span = doc.span(start, doc.tokens[last].end)
+        name = " ".join(span.text.split())
+        out.setdefault(normalize_key(name), []).append(span)
+    return {spans[0].text: spans for spans in out.values()}
+
+
+def corefer_surnames(
+    doc: Document, entities: Sequence[Entity], lexicon: Lexicon | None = None
+) -> list[Entity]:
+    """Join later bare surnames (and other PERSON entities named by a surname alone) to the
+    full name mentioned earlier: ``فلاديمير بوتين`` … ``بوتين``.
+
+    Works on any PERSON entity, from the KB or added by another component. A surname that is
+    a common word (``رئيسي``) joins only right after a title word.
+    """
+    lexicon = lexicon if lexicon is not None else default_lexicon()
+    ents = list(entities)
+    taken: set[int] = set()
+    for e in ents:
+        for m in e.mentions:
+            taken.update(range(m.start, m.end))
+    surnames: list[tuple[tuple[str, ...], int, int]] = []  # (keys, entity index, first pos)
+    for idx, e in enumerate(ents):
+        if e.type != "PERSON":
+            continue
+        for m in e.mentions:
+            keys = name_keys(m.text)
+            for n in (2, 1):
+                if len(keys) > n and len(keys[-1]) >= 3:
+                    surnames.append((keys[-n:], idx, m.start))
+    if not surnames:
+        return ents
+    toks = doc.tokens
+    added: dict[int, list[Span]] = {}
+    merge: dict[int, int] = {}
+    # entities that are themselves a bare surname of an earlier full name merge into it
+    for idx, e in enumerate(ents):
+        if e.type != "PERSON" or e.kb_id is not None:
+            continue
+        for keys, target, pos in surnames:
+            if target != idx and all(name_keys(m.text)[-len(keys) :] == keys for m in e.mentions):
+                if len(name_keys(e.mentions[0].text)) == len(keys) and pos < e.mentions[0].start:
+                    merge[idx] = target
+                    break
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.start in taken:
+            continue
+        for keys, target, pos in surnames:
+            if pos >= t.start:
+                continue
+            n = len(keys)
+            cand = [x.norm for x in toks[i : i + n]]
+            for k0, strip in _strips(cand[0]) if cand else []:
+                if [k0, *cand[1:]] != list(keys):
+                    continue
+                if n == 1 and lexicon.freq(k0) >= COMMON_WORD_FREQ and not _after_title(toks, i):
+                    continue
+                start = t.start
+                if strip:
+                    norm = doc.normalized
+                    start = norm.starts[norm.from_original(t.start) + strip]
+                end = toks[i + n - 1].end
+                if any(p in taken for p in range(start, end)):
+                    continue
+                added.setdefault(target, []).append(doc.span(start, end))
+                taken.update(range(start, end))
+                break
+            else:
+                continue
+            break
+    if not added and not merge:
+        return ents
+    out: list[Entity] = []
+    for idx, e in enumerate(ents):
+        if idx in merge:
+            continue
+        spans = list(e.mentions) + added.get(idx, [])
+        for src, dst in merge.items():
+            if dst == idx:
+                spans += list(ents[src].mentions)
+        spans.sort(key=lambda s: s.start)
+        out.append(
+            Entity(
+                id=e.id,
+                type=e.type,
+                name_ar=e.name_ar,
+                mentions=tuple(spans),
+                name_en=e.name_en,
+                kb_id=e.kb_id,
+                wikidata=e.wikidata,
+                confidence=e.confidence,
+            )
+        )
+    return out
+
+
+_TITLE_WORDS = frozenset(
+    normalize_key(w) for w in ("الرئيس", "الوزير", "الزعيم", "القائد", "الشيخ", "السيد", "الملك")
+)
+
+
+def _after_title(toks: Sequence[Token], i: int) -> bool:
+    return i > 0 and any(k in _TITLE_WORDS for k, _ in _strips(toks[i - 1].norm))
+
+
+def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) -> list[Reference]:
+    """Titles and nisba adjectives outside entity mentions, resolved to KB entries.
+
+    ``الرئيس الإيراني`` → the president of Iran on ``day`` (default: the publication date); a
+    name right after the title (``الرئيس الإيراني مسعود بيزشكيان``) wins over the date; a
+    "then" word (``الرئيس آنذاك``, ``السابق``) turns the date look-up off (or, for
+    ``السابق``, to the previous holder). ``الأمين العام لحزب الله`` resolves through the
+    organisation named after the title.
+    """
+    day = day or doc.published
+    toks = doc.tokens
+    inside: dict[int, Entity] = {}
+    ent_by_kb: dict[str, Entity] = {}
+    for e in doc.entities:
+        if e.kb_id:
+            ent_by_kb.setdefault(e.kb_id, e)
+        for m in e.mentions:
+            for i, t in enumerate(toks):
+                if t.start < m.end and m.start < t.end:
+                    inside[i] = e
+    out: list[Reference] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.kind != "word" or i in inside:
+            i += 1
+            continue
+        title = _title_at(kb, toks, i)
+        if title is not None:
+            n, office = title
+            ref, used = _resolve_title(doc, kb, toks, i, n, office, day, inside, ent_by_kb)
+            if ref is not None:
+                out.append(ref)
+                i += used
+                continue
+        hit = next(((kb.nisba[k], n) for k, n in _strips(t.norm) if k in kb.nisba), None)
+        if hit is not None:
+            country, strip = hit
+            ce = ent_by_kb.get(country)
+            start = t.start
+            if strip:
+                start = doc.normalized.starts[doc.normalized.from_original(t.start) + strip]
+            out.append(
+                Reference(
+                    start, t.end, doc.text[start : t.end], "nisba", country, ce.id if ce else None
+                )
+            )
+        i += 1
+    return out
+
+
+def _title_at(kb: KnowledgeBase, toks: Sequence[Token], i: int) -> tuple[int, str] | None:
+    for k0, _ in _strips(toks[i].norm):
+        for title in kb.titles.get(k0, ()):
+            n = len(title.keys)
+            if [t.norm for t in toks[i + 1 : i + n]] == list(title.keys[1:]):
+                return n, title.office
+    return None
+
+
+def _resolve_title(
+    doc: Document,
+    kb: KnowledgeBase,
+    toks: Sequence[Token],
+    i: int,
+    n: int,
+    office: str,
+    day: _dt.date | None,
+    inside: dict[int, Entity],
+    ent_by_kb: dict[str, Entity],
+) -> tuple[Reference | None, int]:
+    j = i + n
+    of: str | None = None
+    if j < len(toks) and toks[j].kind == "word":
+        k = toks[j].norm
+        if k in kb.nisba:
+            of = kb.nisba[k]
+            j += 1
+        elif j in inside and inside[j].kb_id and inside[j].type in ("ORG", "GPE"):
+            of_ent = inside[j]
+            of = of_ent.kb_id  # الأمين العام لحزب الله, رئيس وزراء إسرائيل
+            while j < len(toks) and inside.get(j) is of_ent:
+                j += 1
+    then = j < len(toks) and toks[j].norm in kb.then_words
+    if then:
+        j += 1
+    # an apposed name: الرئيس الإيراني مسعود بيزشكيان
+    named = inside.get(j) if j < len(toks) else None
+    start, end = toks[i].host_start, toks[j - 1].end
+    text = doc.text[start:end]
+    if named is not None and named.type == "PERSON":
+        return Reference(start, end, text, "title", named.kb_id, named.id, office, of), j - i
+    if of is None:
+        return None, 1
+    holder: KBEntry | None = None
+    if then and toks[j - 1].norm.startswith("السابق"):
+        holder = kb.previous_holder(office, of, day) if day else None
+    elif not then:
+        holder = kb.holder(office, of, day)
+    kb_id = holder.id if holder else None
+    ent = ent_by_kb.get(kb_id) if kb_id else None
+    return Reference(start, end, text, "title", kb_id, ent.id if ent else None, office, of), j - i
