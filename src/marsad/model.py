@@ -182,6 +182,7 @@ class TimeExpr:
     value: str | None = None
     relative: bool = False
     kind: str | None = None  # date, month, year, range, duration, time, set, vague
+    mod: str | None = None  # START, MID, END (مطلع/منتصف/أواخر), as TIMEX3 mod
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -193,6 +194,8 @@ class TimeExpr:
         }
         if self.kind is not None:
             d["kind"] = self.kind
+        if self.mod is not None:
+            d["mod"] = self.mod
         return d
 
 
@@ -442,6 +445,7 @@ class Document:
                     t.get("value"),
                     t.get("relative", False),
                     t.get("kind"),
+                    t.get("mod"),
                 )
                 for t in d.get("times", [])
             ),

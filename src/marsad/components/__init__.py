@@ -1,6 +1,8 @@
 """Built-in components. Importing this package registers them all (see ``marsad.pipeline``)."""
 
+from marsad.components import quantities as quantities
 from marsad.components import quotes as quotes
 from marsad.components import segment as segment
+from marsad.components import times as times
 
-__all__ = ["quotes", "segment"]
+__all__ = ["quantities", "quotes", "segment", "times"]
