@@ -271,6 +271,7 @@ class Event:
     cameo: str | None = None
     quote: int | None = None
     label: str | None = None  # the finer label (MEET, VISIT, PRAISE …)
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -288,6 +289,8 @@ class Event:
         }
         if self.label is not None:
             d["label"] = self.label
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
         return d
 
 
@@ -489,6 +492,7 @@ class Document:
                     cameo=v.get("cameo"),
                     quote=v.get("quote"),
                     label=v.get("label"),
+                    confidence=v.get("confidence"),
                 )
                 for v in d.get("events", [])
             ),

@@ -1,0 +1,1431 @@
+"""Political events from Arabic text: who did what to whom, where, when and how certain.
+
+Events are coded in PLOVER (``Event.type``), with a finer label (``Event.label``: MEET,
+VISIT, PRAISE …), the PLOVER mode and a CAMEO code. The ontology lives in
+``data/events/plover.yaml`` and the Arabic trigger lexicon in ``data/events/triggers.yaml``.
+
+How an event is found, in order:
+
+1. **Triggers.** Every word token is decomposed into proclitics (و ف ب ل ك سـ, the article),
+   a core and an enclitic pronoun, and the core is looked up among the inflected forms
+   generated from the lexicon (``أدانت`` → أدان, ``وسيزور`` → زار, ``التقاه`` → التقى,
+   ``زيارته`` → زيارة). Entry conditions (a required word nearby, discard words) settle
+   ambiguous words: ``نقل`` is a transfer only with a supply object and not before ``عن``;
+   ``أطلق`` is an attack before ``صواريخ``, a release before ``سراح``.
+2. **Arguments.** Around each trigger, within its clause: the subject after a VSO verb or
+   before an SVO verb, the direct object, and prepositional phrases (مع على ضد إلى ل ب من
+   بين …) mapped to source/target/location by the label's roles. Nisba adjectives stand for
+   their country (``غارة إسرائيلية`` → Israel), unless they are part of a title before a
+   name (``الرئيس الروسي فلاديمير بوتين``). Event nouns take their actor from a light verb
+   (``شن … هجوما``, ``وجه … دعوة``), a genitive (``اغتيال إسرائيل لـ…``), a nisba or a
+   relative clause (``العقوبات التي فرضها الغرب``). Dropped subjects are inherited from the
+   previous event or quote speaker in the last two sentences.
+3. **Precision.** One event per trigger; an event noun inside another trigger's
+   complement (``اتهم طهران بإرسال صواريخ``, ``في زيارة رسمية``) is part of that event, not
+   a new one; a definite event noun with no actor is anaphoric (``الهجوم``) and skipped;
+   a trigger with no argument is kept only if marked ``clear`` in the lexicon.
+4. **Modality** (first that applies): denied (``لم``/``لن``/``لا``/``عدم`` before it),
+   hypothetical (``إذا``/``لو``/``في حال``/``قد`` + imperfect before it, ``محتمل`` after it),
+   threatened (under ``هدد``/``توعد``/``لوح``, when nested events are emitted), planned
+   (``سـ``/``سوف``/``يعتزم``/``من المقرر`` before it, ``المقبل`` after it, or a present
+   tense verb with a time after publication), reported (inside a quote, whose index goes to
+   ``Event.quote``, or in a sentence attributed with ``بحسب``/``وفقا لـ``/``تقارير`` …),
+   else asserted.
+5. **Time rule.** The resolved value of the time expression nearest to the trigger in its
+   sentence (durations and unresolved values skipped); else the publication date for an
+   asserted, past-tense verb event in the article's first three paragraphs (the news peg of
+   a report); else none. **Location**: a GPE/LOC/FAC argument introduced by ``في``/``بـ``
+   after a physical event (meetings, visits, attacks …), never for verbal ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from marsad._data import data_path, load_yaml
+from marsad.model import Document, Entity, Event, Token
+from marsad.normalize import Normalized, normalize, normalize_key
+
+#: Tokens scanned after a trigger for its arguments.
+MAX_ARG_WINDOW = 14
+#: Tokens scanned before a verb for an SVO subject.
+MAX_SUBJECT_BACK = 5
+#: Tokens scanned before an event noun for a light verb.
+MAX_LIGHT_BACK = 4
+#: Sentences back that a dropped subject may be inherited from.
+MAX_INHERIT_SENTENCES = 2
+#: Paragraphs in which an undated past event takes the publication date.
+NEWS_PEG_PARAGRAPHS = 3
+
+_PUNCT_BREAK = frozenset('،,؛;:.!؟?"«»“”()[]{}–—')
+_COMMA = frozenset("،,")
+_VERB_PROCLITICS = ("", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل")
+_NOUN_PROCLITICS = (
+    "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل",
+    "ال", "وال", "فال", "بال", "وبال", "فبال", "كال", "وكال", "لل", "ولل", "فلل",
+)  # fmt: skip
+_ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ني", "ي")
+_PAST_SUFFIXES = ("", "ت", "ا", "تا", "وا", "ن", "تم", "نا")
+_PRESENT_SUFFIXES = ("", "ان", "ون", "ن", "ا", "وا")
+_PRESENT_PREFIXES = ("ي", "ت", "ن")
+_BASE_ROLES: Mapping[str, str] = {
+    "subject": "source",
+    "object": "target",
+    "genitive": "source",
+    "مع": "target",
+    "على": "target",
+    "ضد": "target",
+    "الى": "target",
+    "ل": "target",
+    "ب": "target",
+    "في": "location",
+}
+
+
+# -- the ontology and the lexicon -----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A finer event label and what it maps to."""
+
+    name: str
+    type: str
+    mode: str | None
+    cameo: str | None
+    kind: str  # physical | verbal
+    roles: Mapping[str, str]
+    target_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry (a verb, participle or noun) with its conditions."""
+
+    label: Label
+    pos: str  # verb | participle | noun
+    lemma: str
+    roles: Mapping[str, str]
+    requires: _Words
+    near: _Words
+    window: int
+    discard_before: _Words
+    discard_after: _Words
+    exclude: frozenset[str]
+    genitive: str
+    clear: bool
+    mode: str | None
+    cameo: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A word list matched on bare forms; an item ending in ``*`` is a prefix."""
+
+    exact: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, items: Iterable[str] | None) -> _Words:
+        exact: set[str] = set()
+        pre: list[str] = []
+        for it in items or ():
+            s = str(it)
+            if s.endswith("*"):
+                pre.append(normalize_key(s[:-1]))
+            else:
+                exact.add(normalize_key(s))
+        return cls(frozenset(exact), tuple(pre))
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.prefixes)
+
+    def match(self, forms: Iterable[str]) -> bool:
+        for f in forms:
+            if f in self.exact:
+                return True
+            if any(f.startswith(p) for p in self.prefixes):
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    entry: Entry
+    tense: str  # past | present | passive | participle | noun
+
+
+@dataclass
+class Lexicon:
+    """The trigger lexicon compiled into form tables (built once per pipeline)."""
+
+    labels: dict[str, Label]
+    verbs: dict[str, list[_Form]]
+    nouns: dict[str, list[_Form]]
+    light: frozenset[str]
+    planned: _Words
+    hypothetical: _Words
+    negation: frozenset[str]
+    threat: _Words
+    after_planned: _Words
+    after_hypothetical: _Words
+    reported: _Words
+    circumstantial: frozenset[str]
+    prepositions: frozenset[str]
+    clause_breaks: frozenset[str]
+    weapons: _Words
+    plover: Mapping[str, Any]
+    cameo: Mapping[str, str]
+
+
+def _as_list(x: Any) -> list[str]:
+    if x is None:
+        return []
+    if isinstance(x, str):
+        return [x]
+    return [str(v) for v in x]
+
+
+def _past_forms(past: str) -> set[str]:
+    raw = past
+    k = normalize_key(past)
+    if raw.endswith(("ى", "ا")) and len(k) >= 3:  # defective: التقى، دعا، نفى
+        base = k[:-1]
+        return {k, base + "ت", base + "تا", base + "وا", base + "يا", base + "ا", base + "ي"}
+    return {k + s for s in _PAST_SUFFIXES}
+
+
+def _present_forms(present: str) -> set[str]:
+    k = normalize_key(present)
+    stem = k[1:] if k[:1] in ("ي", "ت") else k
+    out: set[str] = set()
+    if stem.endswith(("ي", "و")) and len(stem) >= 3:  # يلتقي، يدعو، ينفي
+        base, v = stem[:-1], stem[-1]
+        forms = {stem, stem + "ان", base + "ون", base, base + "وا", stem + "ا", base + "ين"}
+        del v
+    else:
+        forms = {stem + s for s in _PRESENT_SUFFIXES}
+    for f in forms:
+        for p in _PRESENT_PREFIXES:
+            out.add(p + f)
+    return out
+
+
+def _verb_forms(word: str) -> set[str]:
+    k = normalize_key(word)
+    return _present_forms(word) if k.startswith("ي") else _past_forms(word)
+
+
+def _noun_forms(word: str) -> set[str]:
+    k = normalize_key(word)
+    out = {k}
+    if k.endswith("ه"):  # ة folded
+        out.add(k[:-1] + "تان")
+        out.add(k[:-1] + "تين")
+    elif not k.endswith(("ات", "ون", "ين", "ا")):
+        out.add(k + "ان")
+        out.add(k + "ين")
+    return out
+
+
+@functools.cache
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon."""
+    return build_lexicon(load_yaml("events/triggers.yaml"), load_yaml("events/plover.yaml"))
+
+
+def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon:
+    """Compile a trigger spec (the shape of ``triggers.yaml``) into form tables."""
+    types = plover.get("types", {})
+    labels: dict[str, Label] = {}
+    for name, d in spec["labels"].items():
+        if d["type"] not in types:
+            raise ValueError(f"triggers.yaml: label {name}: unknown PLOVER type {d['type']}")
+        mode = d.get("mode")
+        if mode is not None and mode not in types[d["type"]].get("modes", []):
+            raise ValueError(f"triggers.yaml: label {name}: {mode} is not a {d['type']} mode")
+        roles = dict(_BASE_ROLES)
+        roles.update({normalize_key(k) if k not in _ROLE_KEYS else k: v
+                      for k, v in (d.get("roles") or {}).items()})  # fmt: skip
+        labels[name] = Label(
+            name, d["type"], mode, d.get("cameo"), d.get("kind", "verbal"), roles,
+            tuple(d.get("target_types") or ()),
+        )  # fmt: skip
+    verbs: dict[str, list[_Form]] = {}
+    nouns: dict[str, list[_Form]] = {}
+
+    def entry(d: Mapping[str, Any], pos: str, lemma: str) -> Entry:
+        lab = labels[d["label"]]
+        roles = dict(lab.roles)
+        roles.update({normalize_key(k) if k not in _ROLE_KEYS else k: v
+                      for k, v in (d.get("roles") or {}).items()})  # fmt: skip
+        return Entry(
+            label=lab,
+            pos=pos,
+            lemma=lemma,
+            roles=roles,
+            requires=_Words.of(d.get("requires")),
+            near=_Words.of(d.get("near")),
+            window=int(d.get("window", 4)),
+            discard_before=_Words.of(d.get("discard_before")),
+            discard_after=_Words.of(d.get("discard_after")),
+            exclude=frozenset(normalize_key(x) for x in _as_list(d.get("exclude"))),
+            genitive=str(d.get("genitive", "source")),
+            clear=bool(d.get("clear", False)),
+            mode=d.get("mode", lab.mode),
+            cameo=d.get("cameo", lab.cameo),
+        )
+
+    def add(table: dict[str, list[_Form]], forms: Iterable[str], f: _Form) -> None:
+        for form in forms:
+            if form in f.entry.exclude:
+                continue
+            lst = table.setdefault(form, [])
+            if all(x.entry is not f.entry or x.tense != f.tense for x in lst):
+                lst.append(f)
+
+    for d in spec.get("verbs", []):
+        past, present = _as_list(d.get("past")), _as_list(d.get("present"))
+        e = entry(d, "verb", past[0] if past else present[0])
+        for p in past:
+            add(verbs, _past_forms(p), _Form(e, "past"))
+        for p in present:
+            add(verbs, _present_forms(p), _Form(e, "present"))
+        for p in _as_list(d.get("passive")):
+            add(verbs, _past_forms(p), _Form(e, "passive"))
+    for d in spec.get("participles", []):
+        forms = _as_list(d.get("forms"))
+        e = entry(d, "participle", forms[0])
+        add(verbs, {normalize_key(f) for f in forms}, _Form(e, "participle"))
+    for d in spec.get("nouns", []):
+        forms = _as_list(d.get("forms"))
+        e = entry(d, "noun", forms[0])
+        add(nouns, {x for f in forms for x in _noun_forms(f)}, _Form(e, "noun"))
+    gov = spec.get("governors", {})
+    light: set[str] = set()
+    for w in _as_list(gov.get("light")):
+        light |= _verb_forms(w)
+
+    def keys(name: str) -> frozenset[str]:
+        return frozenset(normalize_key(x) for x in _as_list(spec.get(name)))
+
+    return Lexicon(
+        labels=labels,
+        verbs=verbs,
+        nouns=nouns,
+        light=frozenset(light),
+        planned=_Words.of(gov.get("planned")),
+        hypothetical=_Words.of(gov.get("hypothetical")),
+        negation=frozenset(normalize_key(x) for x in _as_list(gov.get("negation"))),
+        threat=_Words.of(gov.get("threat")),
+        after_planned=_Words.of(spec.get("after_planned")),
+        after_hypothetical=_Words.of(spec.get("after_hypothetical")),
+        reported=_Words.of(spec.get("reported_markers")),
+        circumstantial=keys("circumstantial"),
+        prepositions=keys("prepositions"),
+        clause_breaks=keys("clause_breaks"),
+        weapons=_Words.of(spec.get("weapons")),
+        plover=types,
+        cameo=dict(plover.get("cameo", {})),
+    )
+
+
+_ROLE_KEYS = frozenset({"subject", "object", "genitive"})
+
+
+# -- nisba adjectives -------------------------------------------------------------------------
+class NisbaResolver(Protocol):
+    """Maps a nisba adjective to the entity it stands for in a document, or None."""
+
+    def __call__(self, word: str, doc: Document) -> str | None: ...
+
+
+def _nisba_stems(word: str) -> list[str]:
+    """Candidate country stems of a nisba form: ``الإسرائيلية`` → ``اسرائيل``."""
+    k = normalize_key(word)
+    for pre in ("وال", "فال", "بال", "لل", "ال", "و"):
+        if k.startswith(pre) and len(k) - len(pre) >= 4:
+            k = k[len(pre) :]
+            break
+    for suf in ("يتين", "يتان", "يين", "يون", "يان", "يات", "يه", "ي"):
+        if k.endswith(suf) and len(k) - len(suf) >= 3:
+            return [k[: -len(suf)]]
+    return []
+
+
+def _name_stems(name: str) -> set[str]:
+    k = normalize_key(name)
+    if k.startswith("ال"):
+        k = k[2:]
+    out = {k}
+    if k.endswith(("ا", "ه", "ي")) and len(k) > 3:
+        out.add(k[:-1])
+    if k.endswith("يه") and len(k) > 4:
+        out.add(k[:-2])
+    return out
+
+
+@dataclass
+class KBNisba:
+    """Resolve nisbas through the knowledge base's country records (``kb/countries.jsonl``),
+    falling back on regular derivation from the document's own GPE names.
+
+    A country not mentioned in the document resolves to its capital when that is (capitals
+    stand for governments: ``أمريكية`` → ``واشنطن``).
+    """
+
+    by_nisba: dict[str, tuple[str, str | None, frozenset[str], str | None]] = field(
+        default_factory=dict
+    )
+    capital_names: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> KBNisba:
+        self = cls()
+        path = data_path("kb/countries.jsonl")
+        if path.is_file():
+            with path.open("r", encoding="utf-8") as fh:
+                rows = [json.loads(line) for line in fh if line.strip()]
+            for r in rows:
+                names = frozenset(
+                    normalize_key(x) for x in [r.get("ar", ""), *(r.get("aliases") or [])] if x
+                )
+                rec = (str(r["id"]), r.get("qid"), names, r.get("capital"))
+                for n in (r.get("nisba") or []) + (r.get("plural") or []):
+                    for st in _nisba_stems(n) or [normalize_key(n)]:
+                        self.by_nisba.setdefault(st, rec)
+            cpath = data_path("kb/cities.jsonl")
+            caps = {r[3] for r in self.by_nisba.values() if r[3]}
+            if cpath.is_file() and caps:
+                with cpath.open("r", encoding="utf-8") as fh:
+                    for line in fh:
+                        if not any(c in line for c in caps):
+                            continue
+                        c = json.loads(line)
+                        if c.get("id") in caps:
+                            self.capital_names[str(c["id"])] = frozenset(
+                                normalize_key(x)
+                                for x in [c.get("ar", ""), *(c.get("aliases") or [])]
+                                if x
+                            )
+        return self
+
+    def __call__(self, word: str, doc: Document) -> str | None:
+        stems = _nisba_stems(word)
+        if not stems:
+            return None
+        gpes = [e for e in doc.entities if e.type in ("GPE", "LOC", "NORP")]
+        for st in stems:
+            rec = self.by_nisba.get(st)
+            if rec is not None:
+                cid, qid, names, capital = rec
+                for e in gpes:
+                    if (e.kb_id and e.kb_id == cid) or (qid and e.wikidata == qid):
+                        return e.id
+                    if _entity_keys(e) & names:
+                        return e.id
+                if capital:
+                    cap_names = self.capital_names.get(capital, frozenset())
+                    for e in gpes:
+                        if e.kb_id == capital or _entity_keys(e) & cap_names:
+                            return e.id
+            for e in gpes:
+                if e.type == "GPE" and any(st in _name_stems(n) for n in _entity_names(e)):
+                    return e.id
+        return None
+
+
+def _entity_names(e: Entity) -> list[str]:
+    return [e.name_ar, *(m.text for m in e.mentions)]
+
+
+def _entity_keys(e: Entity) -> frozenset[str]:
+    return frozenset(normalize_key(n) for n in _entity_names(e))
+
+
+def is_nisba_form(word: str) -> bool:
+    """Whether a word has the shape of a nisba adjective (``إسرائيلية``, ``الروسي``)."""
+    return bool(_nisba_stems(word))
+
+
+@functools.cache
+def default_nisba() -> NisbaResolver:
+    """The nisba resolver: the KB/entities component's own if it exposes one, else ours."""
+    try:  # switch-over point: a resolver published by the entities component
+        import importlib
+
+        mod = importlib.import_module("marsad.kb")
+        fn = getattr(mod, "resolve_nisba_in_doc", None)
+        if callable(fn):
+            return fn  # type: ignore[no-any-return]
+    except ImportError:
+        pass
+    return KBNisba.load()
+
+
+# -- per-document token view -----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    eid: str | None  # None: a title whose holder is not named in the document
+    etype: str
+    start: int
+    end: int
+    first: int  # token index
+    last: int
+
+
+@dataclass(slots=True)
+class _T:
+    i: int
+    tok: Token
+    key: str
+    fw: str  # key without a leading و/ف (for function words)
+    bares: tuple[str, ...]
+    article: bool
+    punct: bool
+
+
+@dataclass(slots=True)
+class _Arg:
+    eid: str | None
+    etype: str
+    ctx: str | None
+    pos: int
+    conj: bool
+    nisba: bool = False
+
+
+@dataclass(slots=True)
+class _Cand:
+    entry: Entry
+    tense: str
+    ti: int  # token index
+    start: int
+    end: int
+    future: bool
+    article: bool
+    prep: str | None
+    source: list[str] = field(default_factory=list)
+    target: list[str] = field(default_factory=list)
+    location: str | None = None
+    light: int | None = None  # token index of a light verb
+    quote: int | None = None
+    suppressed: bool = False
+    circumstantial: bool = False
+    has_subject_slot: bool = False
+
+
+def _bares(key: str) -> tuple[str, ...]:
+    out = [key]
+    k = key
+    if k[:1] in ("و", "ف") and len(k) > 2:
+        k = k[1:]
+        out.append(k)
+    if k[:1] in ("ب", "ل", "ك") and len(k) > 3:
+        r = k[1:]
+        out.append(r)
+        if r.startswith("ل") and k[0] == "ل" and len(r) > 3:
+            out.append(r[1:])
+        k2 = r
+    else:
+        k2 = k
+    if k2.startswith("ال") and len(k2) >= 5:
+        out.append(k2[2:])
+    return tuple(dict.fromkeys(out))
+
+
+class _DocView:
+    def __init__(self, doc: Document, lex: Lexicon, nisba: NisbaResolver) -> None:
+        self.doc = doc
+        self.lex = lex
+        self.nisba = nisba
+        self.norm: Normalized = normalize(doc.text, fold=True)
+        self.toks: list[_T] = []
+        for i, t in enumerate(doc.tokens):
+            key = t.norm
+            fw = key[1:] if key[:1] in ("و", "ف") and len(key) > 2 else key
+            bares = _bares(key) if t.kind == "word" else (key,)
+            art = any(s.role == "article" for s in t.segments) or any(
+                b.startswith("ال") for b in bares[:3]
+            )
+            self.toks.append(
+                _T(i, t, key, fw, bares, art, t.kind in ("punct", "symbol") or key in _PUNCT_BREAK)
+            )
+        self.mention_at: dict[int, _Mention] = {}
+        self.in_mention: set[int] = set()
+        starts = [t.start for t in doc.tokens]
+        for e in doc.entities:
+            for m in e.mentions:
+                a = bisect.bisect_right(starts, m.start) - 1
+                if a < 0 or doc.tokens[a].end <= m.start:
+                    a += 1
+                b = bisect.bisect_left(starts, m.end) - 1
+                if a >= len(doc.tokens) or b < a:
+                    continue
+                prev = self.mention_at.get(a)
+                if prev is not None and prev.end - prev.start >= m.end - m.start:
+                    continue
+                self.mention_at[a] = _Mention(e.id, e.type, m.start, m.end, a, b)
+                for j in range(a + 1, b + 1):
+                    self.in_mention.add(j)
+        self.ent_type = {e.id: e.type for e in doc.entities}
+        self._nisba_cache: dict[int, str | None] = {}
+        # titles and nisbas resolved by the entities component, when it ran
+        self.has_refs = "entity_refs" in doc.meta
+        self.nisba_ref: dict[int, tuple[str | None, str | None]] = {}
+        for r in doc.meta.get("entity_refs", ()) or ():
+            kind = getattr(r, "kind", None)
+            rs, re_ = getattr(r, "start", None), getattr(r, "end", None)
+            if not isinstance(rs, int) or not isinstance(re_, int):
+                continue
+            a = bisect.bisect_right(starts, rs) - 1
+            b = bisect.bisect_left(starts, re_) - 1
+            if a < 0 or b < a:
+                continue
+            eid = getattr(r, "entity", None)
+            if kind == "nisba":
+                self.nisba_ref[a] = (eid, getattr(r, "kb_id", None))
+            elif kind == "title" and a not in self.mention_at and a not in self.in_mention:
+                et = self.ent_type.get(eid, "PERSON") if eid else "PERSON"
+                self.mention_at[a] = _Mention(eid, et, rs, re_, a, b)
+                for j in range(a + 1, b + 1):
+                    self.in_mention.add(j)
+
+    # proclitic preposition of a token (ب ل ك), or of the text before a mention in it
+    def prep_of(self, j: int) -> str | None:
+        t = self.toks[j]
+        m = self.mention_at.get(j)
+        if m is not None and m.start > t.tok.start:
+            pre = normalize_key(self.doc.text[t.tok.start : m.start])
+            pre = pre[1:] if pre[:1] in ("و", "ف") else pre
+            if pre[:1] in ("ب", "ل", "ك"):
+                return pre[0]
+            return None
+        if m is not None:
+            return None
+        for s in t.tok.segments:
+            if s.role == "proclitic":
+                k = normalize_key(s.text)
+                if k in ("ب", "ل", "ك"):
+                    return k
+        k = t.fw
+        if k.startswith(("بال", "لل", "كال")) and len(k) > 4:
+            return k[0]
+        return None
+
+    def conj(self, j: int) -> bool:
+        t = self.toks[j]
+        return t.key[:1] == "و" and (
+            any(s.role == "proclitic" and s.text.startswith("و") for s in t.tok.segments)
+            or (j in self.mention_at and self.mention_at[j].start > t.tok.start)
+        )
+
+    def nisba_at(self, j: int) -> tuple[bool, str | None]:
+        """(is a nisba, entity id it resolves to)."""
+        if j in self.mention_at or j in self.in_mention:
+            return False, None
+        ref = self.nisba_ref.get(j)
+        t = self.toks[j]
+        if ref is not None:
+            eid, _ = ref
+            if eid is None:  # the country is not named: perhaps its capital is
+                if j not in self._nisba_cache:
+                    self._nisba_cache[j] = self.nisba(t.tok.text, self.doc)
+                eid = self._nisba_cache[j]
+            return True, eid
+        if t.tok.kind != "word" or not is_nisba_form(t.tok.text):
+            return False, None
+        if j not in self._nisba_cache:
+            self._nisba_cache[j] = self.nisba(t.tok.text, self.doc)
+        eid = self._nisba_cache[j]
+        return eid is not None, eid
+
+    def is_break(self, j: int) -> bool:
+        t = self.toks[j]
+        return t.punct or t.fw in self.lex.clause_breaks or t.key in self.lex.clause_breaks
+
+
+# -- trigger matching -------------------------------------------------------------------------
+def _decompose(key: str, proclitics: Sequence[str]) -> Iterable[tuple[str, str, str]]:
+    for p in proclitics:
+        if not key.startswith(p):
+            continue
+        rest = key[len(p) :]
+        for e in _ENCLITICS:
+            if e and not rest.endswith(e):
+                continue
+            core = rest[: len(rest) - len(e)] if e else rest
+            if len(core) >= 2:
+                yield p, core, e
+
+
+def _lookup(view: _DocView, j: int) -> list[tuple[_Form, str, bool]]:
+    """Candidate (form, proclitics, future) readings of token j."""
+    t = view.toks[j]
+    if t.tok.kind != "word":
+        return []
+    lex = view.lex
+    out: list[tuple[_Form, str, bool]] = []
+    for p, core, e in _decompose(t.key, _VERB_PROCLITICS):
+        cores = [core]
+        if e and core.endswith("ا"):
+            cores.append(core[:-1] + "ي")
+        for c in cores:
+            for f in lex.verbs.get(c, []):
+                fut = "س" in p
+                if fut and f.tense != "present":
+                    continue
+                if p.endswith("ل") and f.tense != "present":
+                    continue
+                out.append((f, p, fut))
+    for p, core, e in _decompose(t.key, _NOUN_PROCLITICS):
+        cores = [core]
+        if e and core.endswith("ت"):
+            cores.append(core[:-1] + "ه")
+        for c in cores:
+            for f in lex.nouns.get(c, []):
+                out.append((f, p, False))
+    # shortest proclitic first, verbs before nouns for bare words
+    out.sort(key=lambda x: (len(x[1]), x[0].entry.pos == "noun"))
+    return out
+
+
+def _conditions_ok(view: _DocView, j: int, lo: int, hi: int, e: Entry) -> bool:
+    toks = view.toks
+    if e.discard_after and j + 1 < hi and e.discard_after.match(toks[j + 1].bares):
+        return False
+    if e.discard_before and j - 1 >= lo and e.discard_before.match(toks[j - 1].bares):
+        return False
+    if e.requires:
+        ok = False
+        for k in range(j + 1, min(hi, j + 1 + e.window)):
+            if toks[k].punct and toks[k].key not in _COMMA:
+                break
+            if e.requires.match(toks[k].bares):
+                ok = True
+                break
+        if not ok:
+            return False
+    if e.near:
+        rng = range(max(lo, j - e.window), min(hi, j + 1 + e.window))
+        if not any(k != j and e.near.match(toks[k].bares) for k in rng):
+            return False
+    return True
+
+
+def _find_triggers(view: _DocView, lo: int, hi: int) -> list[_Cand]:
+    cands: list[_Cand] = []
+    for j in range(lo, hi):
+        if j in view.in_mention or j in view.mention_at:
+            continue
+        readings = _lookup(view, j)
+        if not readings:
+            continue
+        t = view.toks[j]
+        prev_fw = view.toks[j - 1].fw if j > lo else ""
+        after_prep = (
+            prev_fw in view.lex.prepositions
+            or prev_fw in view.lex.light
+            or (prev_fw in view.lex.negation and prev_fw in ("عدم", "دون"))
+        )
+        chosen: tuple[_Form, str, bool] | None = None
+        for f, p, fut in readings:
+            e = f.entry
+            if e.pos in ("verb", "participle") and after_prep:
+                continue
+            if not _conditions_ok(view, j, lo, hi, e):
+                continue
+            chosen = (f, p, fut)
+            break
+        if chosen is None:
+            continue
+        f, p, fut = chosen
+        ns = view.norm.from_original(t.tok.start)
+        s = view.norm.to_original(ns + len(p), ns + len(p) + 1)[0] if p else t.tok.start
+        prep = None
+        art = "ال" in p or p.endswith("لل")
+        for ch in p.replace("ال", "").replace("لل", "ل"):
+            if ch in ("ب", "ل", "ك"):
+                prep = ch
+        if p.endswith("لل"):
+            prep = "ل"
+        cands.append(
+            _Cand(
+                f.entry, f.tense, j, s, t.tok.end, fut, art, prep if f.entry.pos == "noun" else None
+            )
+        )
+    return cands
+
+
+# -- arguments --------------------------------------------------------------------------------
+def _skip_parenthetical(view: _DocView, j: int, hi: int) -> int | None:
+    """At a comma: if an adjunct follows (في …، التي …،), the index after its closing comma."""
+    if j + 1 >= hi:
+        return None
+    nxt = view.toks[j + 1].fw
+    lex = view.lex
+    if not (
+        nxt in lex.circumstantial or nxt in lex.prepositions or nxt in ("التي", "الذي", "الذين")
+    ):
+        return None
+    for k in range(j + 2, min(hi, j + 18)):
+        t = view.toks[k]
+        if t.key in _COMMA:
+            return k + 1
+        if t.punct:
+            return None
+    return None
+
+
+def _scan_forward(
+    view: _DocView, c_ti: int, hi: int, cand_at: Mapping[int, _Cand], verbal: bool
+) -> tuple[list[_Arg], list[int]]:
+    """Arguments after token c_ti in its clause, and the nested event nouns met."""
+    args: list[_Arg] = []
+    nested: list[int] = []
+    ctx: str | None = None
+    ctx_head_is_entity = True
+    j = c_ti + 1
+    end = min(hi, c_ti + 1 + MAX_ARG_WINDOW)
+    while j < end:
+        t = view.toks[j]
+        if t.key in _COMMA:
+            nxt = _skip_parenthetical(view, j, hi)
+            if nxt is None:
+                break
+            end = min(hi, end + (nxt - j))
+            j = nxt
+            ctx = None
+            continue
+        if view.is_break(j):
+            break
+        other = cand_at.get(j)
+        if other is not None and other.entry.pos != "noun":
+            break  # another predicate
+        if t.fw in view.lex.prepositions and j not in view.mention_at:
+            if verbal and ctx is not None and args and not ctx_head_is_entity:
+                break
+            ctx = "الى" if t.fw == "الى" else t.fw
+            ctx_head_is_entity = True
+            j += 1
+            continue
+        if other is not None:  # a nested event noun: its actor, then stop
+            nested.append(j)
+            if verbal:
+                sub = _noun_own_source(view, other, hi)
+                for a in sub:
+                    args.append(_Arg(a.eid, a.etype, ctx, j, False, a.nisba))
+                break
+            j += 1
+            continue
+        m = view.mention_at.get(j)
+        if m is not None:
+            p = view.prep_of(j)
+            if p is not None:
+                if verbal and ctx is not None and args and not ctx_head_is_entity:
+                    break
+                ctx = p
+            args.append(_Arg(m.eid, m.etype, ctx, j, view.conj(j)))
+            j = m.last + 1
+            continue
+        is_n, eid = view.nisba_at(j)
+        if is_n:
+            if not _title_before_name(view, j, hi):
+                args.append(_Arg(eid, "GPE", ctx, j, False, True))
+            j += 1
+            continue
+        p = view.prep_of(j)
+        if p is not None:
+            if verbal and ctx is not None and args:
+                break
+            ctx = p
+            ctx_head_is_entity = False
+        j += 1
+    return args, nested
+
+
+def _title_before_name(view: _DocView, j: int, hi: int) -> bool:
+    """A nisba in a title before a name: ``الرئيس الروسي [فلاديمير بوتين]``."""
+    for k in range(j + 1, min(hi, j + 4)):
+        m = view.mention_at.get(k)
+        if m is not None:
+            return m.etype in ("PERSON", "ORG")
+        if view.is_break(k) or view.toks[k].fw in view.lex.prepositions:
+            return False
+        if view.prep_of(k) is not None:
+            return False
+    return False
+
+
+def _scan_back_subject(view: _DocView, c_ti: int, lo: int) -> list[_Arg]:
+    """An SVO subject just before the verb (``روسيا تسلمت``, ``موسكو وطهران تتعاونان``)."""
+    out: list[_Arg] = []
+    j = c_ti - 1
+    steps = 0
+    while j >= lo and steps < MAX_SUBJECT_BACK:
+        if view.is_break(j):
+            break
+        if j in view.in_mention:
+            j -= 1
+            continue
+        m = view.mention_at.get(j)
+        if m is not None:
+            if view.prep_of(j) is not None or (
+                j > lo and view.toks[j - 1].fw in view.lex.prepositions
+            ):
+                break
+            out.insert(0, _Arg(m.eid, m.etype, None, j, view.conj(j)))
+            if not view.conj(j):
+                # a coordinated actor before it: "موسكو و طهران"
+                k = j - 1
+                if k >= lo and view.toks[k].key == "و":
+                    k -= 1
+                while k >= lo and k in view.in_mention:
+                    k -= 1
+                break
+            j -= 1
+            steps += 1
+            continue
+        if out:
+            break
+        is_n, eid = view.nisba_at(j)
+        if is_n and j > lo and not view.is_break(j - 1):
+            out.insert(0, _Arg(eid, "GPE", None, j, False, True))
+            break
+        if view.prep_of(j) is not None or view.toks[j].fw in view.lex.prepositions:
+            break
+        j -= 1
+        steps += 1
+    return out
+
+
+def _noun_own_source(view: _DocView, c: _Cand, hi: int) -> list[_Arg]:
+    """The actor expressed inside an event noun phrase: genitive entity, nisba, relative clause."""
+    out: list[_Arg] = []
+    j = c.ti + 1
+    if j < hi and j in view.mention_at and view.prep_of(j) is None:
+        m = view.mention_at[j]
+        out.append(_Arg(m.eid, m.etype, "genitive", j, False))
+        return out
+    for k in range(j, min(hi, j + 4)):
+        if view.is_break(k) and view.toks[k].fw not in ("التي", "الذي"):
+            break
+        if k in view.mention_at or view.toks[k].fw in view.lex.prepositions:
+            break
+        if view.prep_of(k) is not None:
+            break
+        is_n, eid = view.nisba_at(k)
+        if is_n:
+            out.append(_Arg(eid, "GPE", "genitive", k, False, True))
+            return out
+    # relative clause: العقوبات التي فرضها الغرب
+    for k in range(j, min(hi, j + 3)):
+        if view.toks[k].fw in ("التي", "الذي", "الذين"):
+            for q in range(k + 2, min(hi, k + 4)):
+                mq = view.mention_at.get(q)
+                if mq is not None and view.prep_of(q) is None:
+                    out.append(_Arg(mq.eid, mq.etype, "genitive", q, False))
+                    return out
+            break
+    return out
+
+
+def _find_light(view: _DocView, c: _Cand, lo: int) -> int | None:
+    for k in range(c.ti - 1, max(lo - 1, c.ti - 1 - MAX_LIGHT_BACK), -1):
+        t = view.toks[k]
+        if t.punct:
+            return None
+        if t.fw in view.lex.light or t.key in view.lex.light:
+            return k
+        if k in view.mention_at or k in view.in_mention:
+            continue
+        if t.fw in view.lex.prepositions and t.fw not in ("من",):
+            if k - 1 >= lo and (
+                view.toks[k - 1].fw in view.lex.light or view.toks[k - 1].key in view.lex.light
+            ):
+                return k - 1
+            return None
+    return None
+
+
+def _assign(c: _Cand, args: list[_Arg], roles: Mapping[str, str], passive: bool) -> None:
+    direct_slot = 0
+    last_direct: _Arg | None = None
+    for a in args:
+        if a.ctx is None:
+            if last_direct is not None and (
+                (a.conj and a.pos - last_direct.pos <= 6)
+                or (a.eid is not None and a.eid == last_direct.eid)
+                or (
+                    last_direct.eid is None
+                    and not last_direct.nisba
+                    and a.pos - last_direct.pos <= 3
+                )
+            ):
+                slot = direct_slot  # coordination, or a title then its holder's name
+            else:
+                direct_slot += 1
+                slot = direct_slot
+            last_direct = a
+            if c.has_subject_slot:
+                slot += 1
+            if slot == 1:
+                role = "target" if passive else roles.get("subject", "source")
+            elif slot == 2:
+                role = roles.get("object", "target")
+            else:
+                role = "ignore"
+        else:
+            role = roles.get(a.ctx, "ignore")
+        if a.eid is None:
+            if role == "source" and a.ctx is None:
+                c.has_subject_slot = True
+            continue
+        if role == "source":
+            if a.eid not in c.source:
+                c.source.append(a.eid)
+        elif role == "target":
+            if a.eid not in c.target:
+                c.target.append(a.eid)
+        elif role == "location":
+            if c.location is None and a.etype in ("GPE", "LOC", "FAC"):
+                c.location = a.eid
+
+
+# -- main entry point -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Options:
+    """``nested=True`` also emits events nested under threats, denials and other verbal
+    events, with the governing modality (``هدد بمهاجمة`` → ASSAULT, threatened)."""
+
+    nested: bool = False
+
+
+def find_events(
+    doc: Document,
+    lexicon: Lexicon | None = None,
+    nisba: NisbaResolver | None = None,
+    options: Options | None = None,
+) -> list[Event]:
+    """The events of a segmented document (entities, times and quotes are used if present)."""
+    lex = lexicon if lexicon is not None else default_lexicon()
+    res = nisba if nisba is not None else default_nisba()
+    opts = options or Options()
+    if not doc.tokens or not doc.sentences:
+        return []
+    view = _DocView(doc, lex, res)
+    starts = [t.start for t in doc.tokens]
+    events: list[tuple[_Cand, int, str]] = []  # cand, sentence index, modality
+    last_sources: list[tuple[int, list[str]]] = []
+    for si, sent in enumerate(doc.sentences):
+        lo = bisect.bisect_left(starts, sent.start)
+        hi = bisect.bisect_left(starts, sent.end)
+        if lo >= hi:
+            continue
+        cands = _find_triggers(view, lo, hi)
+        if not cands:
+            continue
+        cand_at = {c.ti: c for c in cands}
+        nested_of: dict[int, int] = {}
+        for c in cands:
+            e = c.entry
+            verbal = e.label.kind == "verbal"
+            if e.pos == "noun":
+                _noun_args(view, c, lo, hi, cand_at, verbal)
+            else:
+                passive = c.tense == "passive"
+                back = (
+                    [] if (passive or e.pos == "participle") else _scan_back_subject(view, c.ti, lo)
+                )
+                fwd, nested = _scan_forward(view, c.ti, hi, cand_at, verbal)
+                for n in nested:
+                    nested_of.setdefault(n, c.ti)
+                if back:
+                    _assign(c, back, e.roles, False)
+                    c.has_subject_slot = True
+                _assign(c, fwd, e.roles, passive)
+            if e.pos == "noun":
+                _, nested = _scan_forward(view, c.ti, hi, cand_at, verbal)
+                for n in nested:
+                    nested_of.setdefault(n, c.ti)
+        # nested nouns belong to the event that governs them (unless they have a light verb
+        # of their own after that event)
+        for c in cands:
+            g = nested_of.get(c.ti)
+            if (
+                g is not None
+                and c.entry.pos == "noun"
+                and not (c.light is not None and c.light > g)
+            ):
+                c.suppressed = True
+                gov = cand_at[g]
+                if gov.entry.label.name == c.entry.label.name:
+                    for s in c.source:
+                        if s not in gov.source:
+                            gov.source.append(s)
+                    for tg in c.target:
+                        if tg not in gov.target and tg not in gov.source:
+                            gov.target.append(tg)
+        # participles and dropped subjects take the actor of the clause before
+        prev_src: list[str] = []
+        for c in cands:
+            if c.suppressed:
+                continue
+            if (
+                c.entry.pos != "noun"
+                and not c.source
+                and not c.has_subject_slot
+                and c.tense != "passive"
+            ):
+                src = prev_src or _inherit(view, si, last_sources, sent.start, c.start)
+                c.source = [s for s in src if s not in c.target]
+            if c.source:
+                prev_src = c.source
+        # keep
+        kept = [c for c in cands if not c.suppressed and _keep(view, c, lo)]
+        main = [c for c in kept if not c.circumstantial]
+        if main:
+            kept = main
+        seen: set[int] = set()
+        for c in kept:
+            if c.ti in seen:
+                continue
+            seen.add(c.ti)
+            modality, c.quote = _modality(view, c, lo, hi, si)
+            events.append((c, si, modality))
+            if c.source:
+                last_sources.append((si, c.source))
+        if opts.nested:
+            for c in cands:
+                if (
+                    c.suppressed
+                    and c.entry.pos == "noun"
+                    and (c.source or c.target or c.entry.clear)
+                ):
+                    mod = _nested_modality(cand_at[nested_of[c.ti]])
+                    if mod is None:
+                        continue
+                    c.quote = _modality(view, c, lo, hi, si)[1]
+                    events.append((c, si, mod))
+    events.sort(key=lambda x: x[0].start)
+    out: list[Event] = []
+    for n, (c, si, modality) in enumerate(events, start=1):
+        e = c.entry
+        cameo = e.cameo
+        if e.label.type == "AID" and _has_weapons(view, c, doc):
+            cameo = "072"
+        targets = [t for t in c.target if t not in c.source]
+        preferred = [t for t in targets if view.ent_type.get(t) in e.label.target_types]
+        if preferred:
+            targets = preferred
+        out.append(
+            Event(
+                id=f"V{n}",
+                type=e.label.type,
+                trigger=doc.span(c.start, c.end),
+                source=tuple(c.source),
+                target=tuple(targets),
+                location=c.location if e.label.kind == "physical" else None,
+                time=_time(view, c, si, modality),
+                modality=modality,
+                mode=e.mode,
+                cameo=cameo,
+                quote=c.quote,
+                label=e.label.name,
+                confidence=_confidence(c),
+            )
+        )
+    return out
+
+
+def _noun_args(
+    view: _DocView, c: _Cand, lo: int, hi: int, cand_at: Mapping[int, _Cand], verbal: bool
+) -> None:
+    e = c.entry
+    light = _find_light(view, c, lo)
+    own = _noun_own_source(view, c, hi)
+    gov_src: list[_Arg] = []
+    if light is not None:
+        c.light = light
+        lt = view.toks[light]
+        if lt.fw not in ("تم", "يتم", "جرى"):
+            fwd: list[_Arg] = []
+            for k in range(light + 1, c.ti):
+                m = view.mention_at.get(k)
+                if m is not None and view.prep_of(k) is None:
+                    fwd.append(_Arg(m.eid, m.etype, None, k, view.conj(k)))
+                    continue
+                is_n, eid = view.nisba_at(k)
+                if is_n and not _title_before_name(view, k, hi):
+                    fwd.append(_Arg(eid, "GPE", None, k, False, True))
+            gov_src = fwd or _scan_back_subject(view, light, lo)
+            if not gov_src:
+                c.has_subject_slot = False
+    roles = dict(e.roles)
+    if gov_src:
+        for a in gov_src:
+            if a.eid and a.eid not in c.source:
+                c.source.append(a.eid)
+        if any(a.eid is None for a in gov_src):
+            c.has_subject_slot = True
+        for a in own:  # with an actor from the light verb, the genitive is the object
+            if a.eid and a.eid not in c.source and a.eid not in c.target:
+                c.target.append(a.eid)
+    else:
+        g = e.genitive
+        if g == "target" and any(a.ctx == "genitive" and not a.nisba for a in own):
+            # اغتيال إسرائيل لـ…: with a ل-phrase after it, the genitive is the agent
+            j = max(a.pos for a in own) + 1
+            while j < hi and j in view.in_mention:
+                j += 1
+            if j < hi and view.prep_of(j) == "ل":
+                g = "source"
+        for a in own:
+            if a.eid is None:
+                continue
+            (c.source if g == "source" else c.target).append(a.eid)
+    fwd_args, _ = _scan_forward(view, c.ti, hi, cand_at, verbal)
+    roles_noun = {k: v for k, v in roles.items() if k not in ("subject", "object")}
+    own_pos = {a.pos for a in own}
+    _assign_preps(
+        c, [a for a in fwd_args if a.ctx is not None and a.pos not in own_pos], roles_noun
+    )
+    prev = view.toks[c.ti - 1] if c.ti - 1 >= lo else None
+    if c.prep is not None and prev is not None and prev.fw == "هامش":
+        c.circumstantial = True
+    if prev is not None and (
+        prev.fw in view.lex.circumstantial or prev.key in view.lex.circumstantial
+    ):
+        c.circumstantial = True
+
+
+def _assign_preps(c: _Cand, args: list[_Arg], roles: Mapping[str, str]) -> None:
+    for a in args:
+        if a.eid is None:
+            continue
+        role = roles.get(a.ctx or "", "ignore")
+        if role == "source" and a.eid not in c.source:
+            c.source.append(a.eid)
+        elif role == "target" and a.eid not in c.target and a.eid not in c.source:
+            c.target.append(a.eid)
+        elif role == "location" and c.location is None and a.etype in ("GPE", "LOC", "FAC"):
+            c.location = a.eid
+
+
+def _inherit(
+    view: _DocView, si: int, last: list[tuple[int, list[str]]], sent_start: int, pos: int
+) -> list[str]:
+    """The actor of a dropped subject: the last event's source or quote speaker nearby."""
+    best: list[str] = []
+    for s_i, src in reversed(last):
+        if si - s_i <= MAX_INHERIT_SENTENCES:
+            best = list(src)
+        break
+    q_best: tuple[int, str] | None = None
+    for q in view.doc.quotes:
+        if q.speaker and q.end <= pos:
+            sq = _sentence_index(view.doc, q.start)
+            if sq is not None and si - sq <= MAX_INHERIT_SENTENCES:
+                if q_best is None or q.end > q_best[0]:
+                    q_best = (q.end, q.speaker)
+    if q_best is not None and (not best or _sentence_index(view.doc, q_best[0] - 1) == si):
+        return [q_best[1]]
+    return best
+
+
+def _sentence_index(doc: Document, pos: int) -> int | None:
+    for i, s in enumerate(doc.sentences):
+        if s.start <= pos < s.end:
+            return i
+    return None
+
+
+def _keep(view: _DocView, c: _Cand, lo: int) -> bool:
+    e = c.entry
+    has_args = bool(c.source or c.target)
+    if e.pos == "noun":
+        if c.light is not None:
+            return True
+        if c.article and not c.source:
+            return e.clear and not c.circumstantial and not c.prep and has_args
+        return has_args or (e.clear and not c.prep)
+    return has_args or e.clear or c.has_subject_slot
+
+
+def _prev_words(view: _DocView, c: _Cand, lo: int, n: int) -> list[_T]:
+    out: list[_T] = []
+    k = c.ti - 1
+    while k >= lo and len(out) < n:
+        t = view.toks[k]
+        if t.punct:
+            break
+        out.append(t)
+        k -= 1
+    return out
+
+
+def _modality(view: _DocView, c: _Cand, lo: int, hi: int, si: int) -> tuple[str, int | None]:
+    lex = view.lex
+    qi: int | None = None
+    for i, q in enumerate(view.doc.quotes):
+        if q.start <= c.start < q.end:
+            qi = i
+            break
+    before = _prev_words(view, c, lo, 3)
+    near_before = before[:2]
+    if any(t.fw in lex.negation or t.key in lex.negation for t in near_before):
+        return "denied", qi
+    if c.entry.pos == "noun" and c.light is not None:
+        prev = view.toks[c.light - 1] if c.light - 1 >= lo else None
+        if prev is not None and (prev.fw in lex.negation or prev.key in lex.negation):
+            return "denied", qi
+    wide = _prev_words(view, c, lo, 6)
+    if c.light is not None:
+        wide += _prev_words(view, _stand_in(c.light, c), lo, 4)
+    if any(lex.hypothetical.match((t.fw, t.key)) for t in wide):
+        return "hypothetical", qi
+    if any(t.fw == "قد" for t in near_before) and c.tense == "present":
+        return "hypothetical", qi
+    after = [view.toks[k] for k in range(c.ti + 1, min(hi, c.ti + 4)) if not view.toks[k].punct]
+    if c.entry.pos == "noun" and any(lex.after_hypothetical.match(t.bares) for t in after):
+        return "hypothetical", qi
+    if any(lex.threat.match((t.fw, t.key)) for t in before) and c.entry.label.type != "THREATEN":
+        return "threatened", qi
+    if c.future or any(lex.planned.match((t.fw, t.key)) for t in wide):
+        return "planned", qi
+    if c.entry.pos == "noun" and any(lex.after_planned.match(t.bares) for t in after[:2]):
+        return "planned", qi
+    if c.tense == "present" and view.doc.published is not None:
+        tv = _time_value(view, c, si)
+        if tv is not None and tv[:10] > view.doc.published.isoformat():
+            return "planned", qi
+    if qi is not None:
+        return "reported", qi
+    sent = view.doc.sentences[si]
+    for k in range(lo, hi):
+        t = view.toks[k]
+        if t.tok.start >= sent.end:
+            break
+        if lex.reported.match((t.fw, t.key)):
+            return "reported", qi
+    return "asserted", qi
+
+
+def _stand_in(ti: int, c: _Cand) -> _Cand:
+    """A stand-in candidate at token ``ti`` (for looking at the words before a light verb)."""
+    return _Cand(c.entry, c.tense, ti, c.start, c.end, c.future, False, None)
+
+
+def _nested_modality(gov: _Cand) -> str | None:
+    lab = gov.entry.label
+    if lab.type == "THREATEN":
+        return "threatened"
+    if lab.name == "DENY":
+        return "denied"
+    if lab.kind == "verbal":
+        return "reported"
+    return None
+
+
+def _time_value(view: _DocView, c: _Cand, si: int) -> str | None:
+    sent = view.doc.sentences[si]
+    best: tuple[int, str] | None = None
+    for t in view.doc.times:
+        if t.start < sent.start or t.end > sent.end:
+            continue
+        v = t.value
+        if not v or v.startswith("P") or t.kind == "duration" or t.kind == "set":
+            continue
+        d = min(abs(t.start - c.end), abs(c.start - t.end))
+        if best is None or d < best[0]:
+            best = (d, v)
+    return best[1] if best else None
+
+
+def _time(view: _DocView, c: _Cand, si: int, modality: str) -> str | None:
+    v = _time_value(view, c, si)
+    if v is not None:
+        return v
+    doc = view.doc
+    if (
+        doc.published is not None
+        and modality == "asserted"
+        and c.entry.pos == "verb"
+        and c.tense == "past"
+        and doc.sentences[si].paragraph < NEWS_PEG_PARAGRAPHS
+    ):
+        return doc.published.isoformat()
+    return None
+
+
+def _has_weapons(view: _DocView, c: _Cand, doc: Document) -> bool:
+    for k in range(c.ti + 1, min(len(view.toks), c.ti + 6)):
+        if view.toks[k].punct:
+            break
+        if view.lex.weapons.match(view.toks[k].bares):
+            return True
+    return any(doc.entity(x) is not None and doc.entity(x).type == "WEAPON" for x in c.target)  # type: ignore[union-attr]
+
+
+def _confidence(c: _Cand) -> float:
+    score = 0.5
+    if c.source:
+        score += 0.2
+    if c.target:
+        score += 0.15
+    if c.entry.clear:
+        score += 0.1
+    if c.entry.pos == "noun" and c.light is None:
+        score -= 0.1
+    return round(max(0.1, min(0.95, score)), 2)
+
+
+# -- export -----------------------------------------------------------------------------------
+def event_rows(doc: Document) -> list[dict[str, Any]]:
+    """One flat record per event (for CSV/JSONL export): actors' names, QIDs, type, mode,
+    CAMEO, location, time, modality, source article, quote and evidence offsets."""
+    rows: list[dict[str, Any]] = []
+
+    def names(ids: Iterable[str]) -> tuple[str, str, str]:
+        ents = [doc.entity(i) for i in ids]
+        ar = "; ".join(e.name_ar for e in ents if e is not None)
+        en = "; ".join(e.name_en or "" for e in ents if e is not None)
+        qid = "; ".join(e.wikidata or "" for e in ents if e is not None)
+        return ar, en, qid
+
+    for ev in doc.events:
+        s_ar, s_en, s_q = names(ev.source)
+        t_ar, t_en, t_q = names(ev.target)
+        loc = doc.entity(ev.location) if ev.location else None
+        rows.append(
+            {
+                "article": doc.id,
+                "published": doc.published.isoformat() if doc.published else None,
+                "event": ev.id,
+                "type": ev.type,
+                "label": ev.label,
+                "mode": ev.mode,
+                "cameo": ev.cameo,
+                "source": "; ".join(ev.source),
+                "source_ar": s_ar,
+                "source_en": s_en,
+                "source_qid": s_q,
+                "target": "; ".join(ev.target),
+                "target_ar": t_ar,
+                "target_en": t_en,
+                "target_qid": t_q,
+                "location": loc.name_ar if loc else None,
+                "location_qid": loc.wikidata if loc else None,
+                "time": ev.time,
+                "modality": ev.modality,
+                "quote": ev.quote,
+                "trigger": ev.trigger.text,
+                "start": ev.trigger.start,
+                "end": ev.trigger.end,
+                "confidence": ev.confidence,
+            }
+        )
+    return rows
