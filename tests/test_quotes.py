@@ -259,6 +259,38 @@ def test_clause_runs_to_the_end_of_the_sentence_only(seg: Pipeline) -> None:
     assert [q.text for q in doc.quotes] == ["العلاقات ممتازة"]
 
 
+def test_embedded_report_stays_in_the_outer_clause(seg: Pipeline) -> None:
+    q = one(seg, "وأعلن بوتين أن التحقيقات كشفت أن المهاجمين تسللوا من الخارج.")
+    assert q.text == "التحقيقات كشفت أن المهاجمين تسللوا من الخارج" and q.cue == "أعلن"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وهو ما يؤكد أن الحلول السياسية أجدى من الحرب.",  # impersonal
+        "وهل تتوقع أن تنجح المفاوضات هذا العام؟",  # a question
+        "وقدم الوفد إضافة أن تكون المحادثات علنية.",  # إضافة is not أضاف + ه
+        "ويعتبر أن يكون القرار نهائيا أمرا مستبعدا.",  # impersonal passive
+    ],
+)
+def test_not_reports(seg: Pipeline, text: str) -> None:
+    assert analyse(seg, text).quotes == ()
+
+
+def test_nested_ascii_quotes_around_a_name(seg: Pipeline) -> None:
+    text = 'وقال بوتين "إن أعضاء منظمة "أوبك" متفقون على الخطة".'
+    doc = analyse(seg, text)
+    assert [q.text for q in doc.quotes] == ['إن أعضاء منظمة "أوبك" متفقون على الخطة']
+    assert [w.code for w in doc.warnings] == [Code.W003.value]
+
+
+def test_guillemet_reused_as_closer(seg: Pipeline) -> None:
+    text = "برنامج «حافز 2 « وبرنامج «حافز المطور» قائمان"
+    marked, problems = find_marked(text)
+    assert [text[m.start : m.end] for m in marked] == ["حافز 2", "حافز المطور"]
+    assert not problems
+
+
 # -- speakers --------------------------------------------------------------------------------
 def test_vso_subject_with_title(seg: Pipeline) -> None:
     q = one(seg, "قال الرئيس الروسي فلاديمير بوتين إن بلاده مستعدة للحوار.")
@@ -336,6 +368,26 @@ def test_bare_title_resolves_to_the_person_named_with_it(seg: Pipeline) -> None:
 def test_unknown_title_keeps_its_words(seg: Pipeline) -> None:
     q = one(seg, "وقال وزير الدفاع الفرنسي إن بلاده سترسل مساعدات.")
     assert q.speaker is None and q.speaker_text == "وزير الدفاع الفرنسي"
+
+
+def test_spokesman_named_in_the_description(seg: Pipeline) -> None:
+    q = one(seg, "وقال المتحدث باسم وزارة الخارجية سيرغي لافروف إن الحوار مستمر.")
+    assert q.speaker == "E11"
+
+
+def test_spokesman_speaks_for_the_body(seg: Pipeline) -> None:
+    q = one(seg, "وقال المتحدث باسم الجيش الإسرائيلي إن العملية انتهت.")
+    assert q.speaker == "E13"
+
+
+def test_unnamed_subject_before_the_verb(seg: Pipeline) -> None:
+    q = one(seg, "وكان خبراء اقتصاديون قد توقعوا في استطلاع أن ترتفع المبيعات.")
+    assert (q.speaker, q.speaker_text) == (None, "خبراء اقتصاديون")
+
+
+def test_description_stops_before_the_preposition_of_the_verb(seg: Pipeline) -> None:
+    q = one(seg, "وتشير التقارير إلى أن المسؤولين ناقشوا المسألة.")
+    assert q.speaker_text == "التقارير"
 
 
 def test_group_speaker_keeps_the_description(seg: Pipeline) -> None:

@@ -85,6 +85,7 @@ class Lexicon:
     cues: dict[str, Cue]
     complementizers: frozenset[str]
     blockers: frozenset[str]
+    impersonal: frozenset[str]
     max_gap: int
     short_intro: frozenset[str]
     min_uncued: int
@@ -153,6 +154,7 @@ def load_lexicon() -> Lexicon:
         cues=cues,
         complementizers=_keys(d["complementizers"]),
         blockers=_keys(d["complementizer_blockers"]),
+        impersonal=_keys(d["impersonal_before"]),
         max_gap=int(d["max_cue_gap"]),
         short_intro=_keys(d["short_quote_introducers"]),
         min_uncued=int(d["min_uncued_words"]),
@@ -222,7 +224,7 @@ def _flanks(text: str, pos: int, length: int) -> tuple[bool, bool]:
     nxt = text[pos + length] if pos + length < len(text) else None
     opener_ctx = prev is None or prev.isspace() or prev in "([{:،,؛;—–-/\"'“”«»‘’"
     closer_ctx = nxt is None or nxt.isspace() or nxt in ")]}.،,؛;:!?؟…—–-\"'“”«»‘’"
-    left = opener_ctx and not _is_space(nxt)
+    left = opener_ctx and nxt is not None and (nxt.isalnum() or nxt in "(\"'“«‘‹")
     right = closer_ctx and not _is_space(prev)
     return left, right
 
@@ -298,7 +300,8 @@ def find_marked(
             left, right = _flanks(text, pos, length)
             depth = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].family == fam), -1)
             if role == "open":
-                closes = depth == len(stack) - 1 and depth >= 0 and right and not left
+                # « حافز 2 « : an opening mark that cannot open closes the open quotation
+                closes = depth == len(stack) - 1 and depth >= 0 and not left
             elif role == "close":
                 closes = depth >= 0
                 if not closes and not (left and not right and fam != "sq"):
@@ -306,7 +309,12 @@ def find_marked(
                         problems.append(f"stray {text[pos : pos + length]} at {pos}")
                     continue
             else:
-                closes = depth >= 0
+                # "…"أوفيد"…": a mark that clearly opens nests; one that clearly closes with
+                # nothing open is stray
+                closes = depth >= 0 and not (depth == len(stack) - 1 and left and not right)
+                if depth < 0 and right and not left:
+                    problems.append(f"stray {text[pos : pos + length]} at {pos}")
+                    continue
             if closes:
                 while len(stack) - 1 > depth:
                     o = stack.pop()
@@ -437,6 +445,30 @@ class _Analysis:
     def is_punct(self, i: int) -> bool:
         return self.toks[i].kind not in _WORD_KINDS
 
+    def is_unnamed(self, i: int) -> bool:
+        """The head of an unnamed-source description: ``مصدر``, ``المصادر``, ``مسؤولون``."""
+        u = self.lex.unnamed
+        return any(k in u or (k.startswith("ال") and k[2:] in u) for k, _ in self.bare(i))
+
+    def description_before(self, cue_i: int) -> str | None:
+        """``وكان خبراء اقتصاديون قد توقعوا``: an unnamed subject right before the cue."""
+        j = cue_i - 1
+        end_i = cue_i - 1
+        while j >= 0 and cue_i - j <= 4 and self.sent_of[j] == self.sent_of[cue_i]:
+            if self.is_punct(j) or self.in_marks[j] or self.is_word(j, self.lex.preps):
+                return None
+            if self.keys[j] in ("قد", "كان", "كانت", "وكان", "وكانت") and j == end_i:
+                end_i -= 1
+            elif self.is_unnamed(j):
+                if end_i < j:
+                    return None
+                s = self.toks[j].start
+                if self.keys[j][:1] in _CONJ and not self.keys[j] in self.lex.unnamed:
+                    s += 1
+                return self.text[s : self.toks[end_i].end]
+            j -= 1
+        return None
+
     def is_nisba(self, i: int) -> bool:
         """A definite relative adjective: ``الروسي``, ``الإيرانية`` (not ``التقى``)."""
         k = normalize(self.toks[i].text).text
@@ -448,9 +480,12 @@ class _Analysis:
         tok = self.toks[i]
         if tok.kind != "word":
             return None
+        if i > 0 and self.keys[i - 1] in self.lex.impersonal:
+            return None
+        taa = normalize(tok.text).text.endswith("ة")  # إضافة is not أضاف + ه
         for k, n in self.bare(i):
             c = self.lex.cues.get(k)
-            if c is None:
+            if c is None and not taa:
                 for enc in _ENCLITICS:
                     if k.endswith(enc) and len(k) - len(enc) >= 3:
                         c2 = self.lex.cues.get(k[: -len(enc)])
@@ -561,7 +596,7 @@ class _Analysis:
                     break
                 key = self.keys[k]
                 key_l = key[1:] if key.startswith("ل") else key
-                if self.is_word(k, lex.unnamed) and not self.is_word(k, lex.fillers):
+                if self.is_unnamed(k) and not self.is_word(k, lex.fillers):
                     target = k
                     desc = self.description(k, len(self.toks))
                     break
@@ -594,8 +629,17 @@ class _Analysis:
                 if (c is not None and not c[0].direct_only) or self.is_source_start(j):
                     break
                 k = self.keys[j]
-                if k.startswith("ل") and k[1:] in lex.media:
+                if k == "ل" or (k.startswith("ل") and k[1:] in lex.media):
                     break
+                if self.is_word(j, lex.skips):
+                    break
+                nxt = j + 1
+                if (
+                    self.is_word(j, lex.preps)
+                    and nxt < len(self.toks)
+                    and self.is_word(nxt, lex.complementizers)
+                ):
+                    break  # وتشير التقارير إلى أن
             if not self.is_punct(j):
                 end = tok.end
             j += 1
@@ -604,6 +648,24 @@ class _Analysis:
         else:
             s = self.toks[i].start
         return self.text[s:end]
+
+    def described(self, i: int, limit: int) -> _Who:
+        """A description subject: a person named in it (``المتحدث باسم الخارجية ناصر
+        كنعاني``), the body it speaks for (``المتحدث باسم الجيش``), or only its words."""
+        text = self.description(i, limit)
+        end = self.toks[i].start + len(text) + (1 if self.toks[i].text[:1] in _CONJ else 0)
+        body: Entity | None = None
+        for j in self.tok_range(self.toks[i].start, end):
+            hit = self.mention_at.get(j)
+            if hit is None:
+                continue
+            if hit[0].type == "PERSON":
+                return _Who(speaker=hit[0].id, found=True)
+            if j > 0 and self.keys[j - 1] == "باسم" and body is None:
+                body = hit[0]
+        if body is not None and body.type in SPEAKER_TYPES:
+            return _Who(speaker=body.id, found=True)
+        return _Who(speaker_text=text, found=True)
 
     def cue_at_safe(self) -> dict[int, tuple[Cue, int]]:
         return getattr(self, "cue_at", {})
@@ -662,8 +724,8 @@ class _Analysis:
             if self.is_word(j, lex.skips) and not chain:
                 j += 1
                 continue
-            if not chain and self.is_word(j, lex.unnamed):
-                return _Who(speaker_text=self.description(j, limit), found=True)
+            if not chain and self.is_unnamed(j):
+                return self.described(j, limit)
             if self.is_word(j, lex.titles) or self.is_nisba(j) or self.is_word(j, lex.media):
                 if chain_start is None:
                     chain_start = j
@@ -743,7 +805,7 @@ class _Analysis:
                 el = self.mention_at.get(i + 1)
                 if el is not None and el[0].type in SPEAKER_TYPES:
                     who.speaker = el[0].id
-                elif self.is_word(i + 1, self.lex.unnamed):
+                elif self.is_unnamed(i + 1):
                     who.speaker_text = self.description(i + 1, boundary)
                 else:
                     hit2 = self.mention_after(i + 1, boundary, SPEAKER_TYPES, media_skip)
@@ -806,6 +868,12 @@ def _is_complementizer(an: _Analysis, j: int) -> bool:
     return not (j > 0 and an.is_word(j - 1, an.lex.blockers))
 
 
+def _is_question(an: _Analysis, comp: int, si: int) -> bool:
+    """``وهل تتوقع أن …؟``: a question reports nobody's words."""
+    last = an.sent_toks[si][-1]
+    return last > comp and an.toks[last].text in ("؟", "?")
+
+
 def _accept_marked(an: _Analysis, mk: Marked, cue_before: int | None) -> bool:
     """A quotation in marks is reported speech unless it is a name or scare quotes."""
     n = an.words_between(mk.start, mk.end)
@@ -820,7 +888,8 @@ def _accept_marked(an: _Analysis, mk: Marked, cue_before: int | None) -> bool:
         return True
     if an.is_word(j, an.lex.short_intro) or an.is_word(j, an.lex.complementizers):
         return True
-    return cue_before is not None and cue_before == j
+    # a cue right before two words: أضاف “ممتازة جدا”; one word is a name (أبلغ “الاقتصادية”)
+    return n >= 2 and cue_before is not None and cue_before == j
 
 
 def _attributions(an: _Analysis) -> list[_Attr]:
@@ -849,13 +918,24 @@ def _attributions(an: _Analysis) -> list[_Attr]:
                 j += 1
             if comp is None or cue.direct_only:
                 continue
+            if _is_question(an, comp, si):
+                continue
             start = an.toks[comp].end
             out.append(_Attr(ci, comp, start, sent.end, False, si))
         # clip each indirect clause at the next attribution in the sentence
         mine = [a for a in out if a.sent == si and not a.direct]
+        embedded: list[_Attr] = []
         for a, b in itertools.pairwise(mine):
             assert b.cue_i is not None
-            a.end = min(a.end, an.toks[b.cue_i].start)
+            bi = b.cue_i
+            # وأضاف / ، مضيفا: a new report; أن الأبحاث … كشفت أن: part of the first one
+            coordinated = an.cue_at[bi][1] > an.toks[bi].start or (bi > 0 and an.is_punct(bi - 1))
+            if a in embedded or coordinated or a.end <= an.toks[bi].start:
+                a.end = min(a.end, an.toks[bi].start)
+            else:
+                embedded.append(b)  # أعلن أن الأبحاث … كشفت أن …: one report, to the end
+        out = [a for a in out if a not in embedded]
+        mine = [a for a in mine if a not in embedded]
         for a in mine:
             # a trailing sourcing phrase after a comma is not part of the clause
             for src in an.sources:
@@ -958,6 +1038,9 @@ def _who(an: _Analysis, a: _Attr, last: _Last) -> tuple[_Who, bool]:
         el = _mention_ending_before(an, a.cue_i)
         if el is not None:
             return _Who(speaker=el, found=True), False
+        desc = an.description_before(a.cue_i)
+        if desc is not None:
+            return _Who(speaker_text=desc, found=True), False
     w = an.subject_before(a.cue_i, si if a.boundary_i > a.cue_i else an.sent_of[a.cue_i])
     if w is not None:
         return w, False
