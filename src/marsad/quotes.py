@@ -463,7 +463,7 @@ class _Analysis:
                 if end_i < j:
                     return None
                 s = self.toks[j].start
-                if self.keys[j][:1] in _CONJ and not self.keys[j] in self.lex.unnamed:
+                if self.keys[j][:1] in _CONJ and self.keys[j] not in self.lex.unnamed:
                     s += 1
                 return self.text[s : self.toks[end_i].end]
             j -= 1
