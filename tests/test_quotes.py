@@ -441,6 +441,18 @@ def test_via(seg: Pipeline, phrase: str, via: str) -> None:
     assert (q.speaker, q.via, q.text) == ("E1", via, "العلاقات مع إيران ممتازة")
 
 
+def test_via_is_the_outlet_spoken_to(seg: Pipeline) -> None:
+    q = one(seg, "وقال أحد الشهود لرويترز عبر الهاتف إن الانفجار كان هائلا.")
+    assert (q.speaker, q.speaker_text, q.via) == (None, "أحد الشهود", "E4")
+
+
+def test_names_in_marks_are_not_quotes(seg: Pipeline) -> None:
+    doc = analyse(seg, "وأكد بوتين أن الاتفاق مع “وزارة الخارجية” نهائي.")
+    assert [(q.text, q.direct) for q in doc.quotes] == [
+        ("الاتفاق مع “وزارة الخارجية” نهائي", False)
+    ]
+
+
 def test_via_after_a_direct_quote(seg: Pipeline) -> None:
     q = one(seg, "وقال بيزشكيان: «مواقفنا متقاربة جدا»، بحسب قناة الجزيرة القطرية.")
     assert (q.speaker, q.via) == ("E2", "E5")

@@ -631,6 +631,9 @@ class _Analysis:
                 k = self.keys[j]
                 if k == "ل" or (k.startswith("ل") and k[1:] in lex.media):
                     break
+                hit = self.mention_at.get(j)
+                if hit is not None and k.startswith("ل") and hit[1].start > tok.start:
+                    break  # مصدر لرويترز: the outlet spoken to
                 if self.is_word(j, lex.skips):
                     break
                 nxt = j + 1
@@ -656,6 +659,12 @@ class _Analysis:
         end = self.toks[i].start + len(text) + (1 if self.toks[i].text[:1] in _CONJ else 0)
         body: Entity | None = None
         for j in self.tok_range(self.toks[i].start, end):
+            if (
+                j > i
+                and self.keys[j] != "باسم"
+                and (self.is_word(j, self.lex.preps) or self.keys[j][:1] == "ل")
+            ):
+                break  # مصادر في مكتب رئيس الوزراء X: X is not the speaker
             hit = self.mention_at.get(j)
             if hit is None:
                 continue
@@ -771,6 +780,8 @@ class _Analysis:
         return None
 
     def subject_before(self, cue_i: int, sent: int) -> _Who | None:
+        """The first name (or unnamed-source description) in subject position before the
+        cue in its sentence: the main-clause subject."""
         for i in self.sent_toks[sent]:
             if i >= cue_i:
                 break
@@ -779,6 +790,15 @@ class _Analysis:
             el = self.eligible(i)
             if el is not None and not self.after_an(i, sent):
                 return _Who(speaker=el[0].id, found=True)
+            if (
+                self.is_unnamed(i)
+                and self.mention_at.get(i) is None
+                and not (
+                    i > 0 and (self.is_word(i - 1, self.lex.preps) or self.keys[i - 1] == "عن")
+                )
+                and self.keys[i][:1] not in "لب"
+            ):
+                return self.described(i, cue_i)
         return None
 
     def after_an(self, i: int, sent: int) -> bool:
@@ -879,7 +899,11 @@ def _accept_marked(an: _Analysis, mk: Marked, cue_before: int | None) -> bool:
     n = an.words_between(mk.start, mk.end)
     if n == 0:
         return False
-    if n >= 3:
+    k = an.first_tok_at_or_after(mk.start)
+    hit = an.mention_at.get(k)
+    if hit is not None and hit[1].start <= mk.start and hit[1].end >= mk.end:
+        return False  # a name in marks: “إم إس إن”, “الأمير محمد بن سلمان”
+    if n >= an.lex.min_uncued:
         return True
     j = an.first_tok_at_or_after(mk.open_at) - 1
     if j < 0:
@@ -971,7 +995,11 @@ def _attributions(an: _Analysis) -> list[_Attr]:
             cue_i: int | None = before[-1] if before else None
             if cue_i is None:
                 cue_i = _cue_after(an, mk)
-            if not _accept_marked(an, mk, cue_i if cue_i is not None and cue_i < open_i else None):
+            after = cue_i is not None and cue_i > open_i  # “…”، قال بوتين
+            if not (
+                _accept_marked(an, mk, None if after else cue_i)
+                or (after and an.words_between(mk.start, mk.end) >= 2)
+            ):
                 continue
             if cue_i is None and an.words_between(mk.start, mk.end) < lex.min_uncued:
                 before_i = open_i - 1
@@ -1087,6 +1115,19 @@ def _resolve(an: _Analysis, attrs: list[_Attr]) -> list[Quote]:
             hi = max(hi, max((m.close_at or m.end) + 1 for m in a.marked))
         vias, others = an.sentence_vias(a.sent, lo, hi)
         via_ids = [e.id for e in vias]
+        if a.cue_i is not None and a.boundary_i > a.cue_i:
+            # قال مسؤول لرويترز إن …: the outlet spoken to
+            for j in range(a.cue_i + 1, a.boundary_i):
+                hit = an.mention_at.get(j)
+                if (
+                    hit is not None
+                    and hit[0].type in VIA_TYPES
+                    and an.keys[j].lstrip(_CONJ)[:1] == "ل"
+                    and hit[1].start > an.toks[j].start
+                    and hit[0].id not in via_ids
+                ):
+                    via_ids.append(hit[0].id)
+                    break
         if who.speaker is not None:
             via_ids = [v for v in via_ids if v != who.speaker]
         if not via_ids and inherited:
