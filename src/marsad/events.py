@@ -64,6 +64,9 @@ NEWS_PEG_PARAGRAPHS = 3
 
 _PUNCT_BREAK = frozenset('،,؛;:.!؟?"«»“”()[]{}–—')
 _COMMA = frozenset("،,")
+_QUOTE_MARKS = frozenset('"«»“”„‟')
+#: Entity types that can be actors (weapons and named events are not).
+_ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 _VERB_PROCLITICS = ("", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل")
 _NOUN_PROCLITICS = (
     "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل",
@@ -247,7 +250,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         mode = d.get("mode")
         if mode is not None and mode not in types[d["type"]].get("modes", []):
             raise ValueError(f"triggers.yaml: label {name}: {mode} is not a {d['type']} mode")
-        roles = dict(_BASE_ROLES)
+        roles = {k if k in _ROLE_KEYS else normalize_key(k): v for k, v in _BASE_ROLES.items()}
         roles.update({normalize_key(k) if k not in _ROLE_KEYS else k: v
                       for k, v in (d.get("roles") or {}).items()})  # fmt: skip
         labels[name] = Label(
@@ -333,7 +336,8 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
     )
 
 
-_ROLE_KEYS = frozenset({"subject", "object", "genitive"})
+_PASSIVE_LIGHT = frozenset({"تم", "يتم", "جري"})
+_ROLE_KEYS = frozenset({"subject", "object", "genitive", "origin", "nested"})
 
 
 # -- nisba adjectives -------------------------------------------------------------------------
@@ -669,7 +673,10 @@ def _lookup(view: _DocView, j: int) -> list[tuple[_Form, str, bool]]:
         return []
     lex = view.lex
     out: list[tuple[_Form, str, bool]] = []
+    taa_marbuta = normalize(t.tok.text).text.endswith("ة")
     for p, core, e in _decompose(t.key, _VERB_PROCLITICS):
+        if e == "ه" and taa_marbuta:
+            continue  # ضربة is a noun, not ضرب + ه
         cores = [core]
         if e and core.endswith("ا"):
             cores.append(core[:-1] + "ي")
@@ -702,7 +709,7 @@ def _conditions_ok(view: _DocView, j: int, lo: int, hi: int, e: Entry) -> bool:
     if e.requires:
         ok = False
         for k in range(j + 1, min(hi, j + 1 + e.window)):
-            if toks[k].punct and toks[k].key not in _COMMA:
+            if toks[k].punct and toks[k].key not in _COMMA and toks[k].key not in _QUOTE_MARKS:
                 break
             if e.requires.match(toks[k].bares):
                 ok = True
@@ -787,7 +794,6 @@ def _scan_forward(
     args: list[_Arg] = []
     nested: list[int] = []
     ctx: str | None = None
-    ctx_head_is_entity = True
     j = c_ti + 1
     end = min(hi, c_ti + 1 + MAX_ARG_WINDOW)
     while j < end:
@@ -800,16 +806,17 @@ def _scan_forward(
             j = nxt
             ctx = None
             continue
+        if t.key in _QUOTE_MARKS:
+            j += 1
+            end = min(hi, end + 1)
+            continue
         if view.is_break(j):
             break
         other = cand_at.get(j)
         if other is not None and other.entry.pos != "noun":
             break  # another predicate
         if t.fw in view.lex.prepositions and j not in view.mention_at:
-            if verbal and ctx is not None and args and not ctx_head_is_entity:
-                break
             ctx = "الى" if t.fw == "الى" else t.fw
-            ctx_head_is_entity = True
             j += 1
             continue
         if other is not None:  # a nested event noun: its actor, then stop
@@ -817,7 +824,7 @@ def _scan_forward(
             if verbal:
                 sub = _noun_own_source(view, other, hi)
                 for a in sub:
-                    args.append(_Arg(a.eid, a.etype, ctx, j, False, a.nisba))
+                    args.append(_Arg(a.eid, a.etype, "nested", j, False, a.nisba))
                 break
             j += 1
             continue
@@ -825,8 +832,6 @@ def _scan_forward(
         if m is not None:
             p = view.prep_of(j)
             if p is not None:
-                if verbal and ctx is not None and args and not ctx_head_is_entity:
-                    break
                 ctx = p
             args.append(_Arg(m.eid, m.etype, ctx, j, view.conj(j)))
             j = m.last + 1
@@ -834,15 +839,16 @@ def _scan_forward(
         is_n, eid = view.nisba_at(j)
         if is_n:
             if not _title_before_name(view, j, hi):
-                args.append(_Arg(eid, "GPE", ctx, j, False, True))
+                # a nisba after a weapon word names its origin: أسلحة روسية
+                origin = any(
+                    view.lex.weapons.match(view.toks[k].bares) for k in range(max(c_ti, j - 2), j)
+                )
+                args.append(_Arg(eid, "GPE", "origin" if origin else ctx, j, False, True))
             j += 1
             continue
         p = view.prep_of(j)
         if p is not None:
-            if verbal and ctx is not None and args:
-                break
             ctx = p
-            ctx_head_is_entity = False
         j += 1
     return args, nested
 
@@ -922,7 +928,9 @@ def _noun_own_source(view: _DocView, c: _Cand, hi: int) -> list[_Arg]:
             out.append(_Arg(eid, "GPE", "genitive", k, False, True))
             return out
     # relative clause: العقوبات التي فرضها الغرب
-    for k in range(j, min(hi, j + 3)):
+    for k in range(j, min(hi, j + 6)):
+        if k in view.mention_at or view.toks[k].fw in view.lex.prepositions:
+            break
         if view.toks[k].fw in ("التي", "الذي", "الذين"):
             for q in range(k + 2, min(hi, k + 4)):
                 mq = view.mention_at.get(q)
@@ -934,20 +942,23 @@ def _noun_own_source(view: _DocView, c: _Cand, hi: int) -> list[_Arg]:
 
 
 def _find_light(view: _DocView, c: _Cand, lo: int) -> int | None:
-    for k in range(c.ti - 1, max(lo - 1, c.ti - 1 - MAX_LIGHT_BACK), -1):
+    """A light verb before an event noun (``شن … هجوما``, ``وجه بوتين دعوة``), skipping its
+    subject and at most one preposition right before the noun (``وافقت إيران على إمداد``)."""
+    words = 0
+    k = c.ti - 1
+    while k >= lo and words < MAX_LIGHT_BACK:
         t = view.toks[k]
         if t.punct:
             return None
         if t.fw in view.lex.light or t.key in view.lex.light:
             return k
         if k in view.mention_at or k in view.in_mention:
+            k -= 1
             continue
-        if t.fw in view.lex.prepositions and t.fw not in ("من",):
-            if k - 1 >= lo and (
-                view.toks[k - 1].fw in view.lex.light or view.toks[k - 1].key in view.lex.light
-            ):
-                return k - 1
+        if t.fw in view.lex.prepositions and t.fw != "من" and k != c.ti - 1:
             return None
+        words += 1
+        k -= 1
     return None
 
 
@@ -979,7 +990,7 @@ def _assign(c: _Cand, args: list[_Arg], roles: Mapping[str, str], passive: bool)
             else:
                 role = "ignore"
         else:
-            role = roles.get(a.ctx, "ignore")
+            role = "target" if a.ctx == "nested" else roles.get(a.ctx, "ignore")
         if a.eid is None:
             if role == "source" and a.ctx is None:
                 c.has_subject_slot = True
@@ -1019,7 +1030,7 @@ def find_events(
     view = _DocView(doc, lex, res)
     starts = [t.start for t in doc.tokens]
     events: list[tuple[_Cand, int, str]] = []  # cand, sentence index, modality
-    last_sources: list[tuple[int, list[str]]] = []
+    last_sources: list[tuple[int, int, list[str]]] = []
     for si, sent in enumerate(doc.sentences):
         lo = bisect.bisect_left(starts, sent.start)
         hi = bisect.bisect_left(starts, sent.end)
@@ -1055,33 +1066,30 @@ def find_events(
         # of their own after that event)
         for c in cands:
             g = nested_of.get(c.ti)
-            if (
-                g is not None
-                and c.entry.pos == "noun"
-                and not (c.light is not None and c.light > g)
-            ):
-                c.suppressed = True
-                gov = cand_at[g]
-                if gov.entry.label.name == c.entry.label.name:
-                    for s in c.source:
-                        if s not in gov.source:
-                            gov.source.append(s)
-                    for tg in c.target:
-                        if tg not in gov.target and tg not in gov.source:
-                            gov.target.append(tg)
-        # participles and dropped subjects take the actor of the clause before
+            if g is None or c.entry.pos != "noun" or (c.light is not None and c.light > g):
+                continue
+            c.suppressed = True
+            gov = cand_at[g]
+            in_pp = c.prep is not None or (
+                c.ti > lo and view.toks[c.ti - 1].fw in view.lex.prepositions
+            )
+            if gov.entry.label.name == c.entry.label.name and not in_pp:
+                # فرض عقوبات، وقع اتفاقا: one event
+                _merge_args(gov, c.source, c.target)
+            elif gov.entry.label.kind == "physical" and c.entry.label.type == gov.entry.label.type:
+                # انتقام للهجوم الإيراني: the response targets the earlier attacker
+                _merge_args(gov, [], c.source)
+        # participles, dropped subjects and light verbs without one take the clause's actor
         prev_src: list[str] = []
         for c in cands:
             if c.suppressed:
                 continue
-            if (
-                c.entry.pos != "noun"
-                and not c.source
-                and not c.has_subject_slot
-                and c.tense != "passive"
-            ):
-                src = prev_src or _inherit(view, si, last_sources, sent.start, c.start)
-                c.source = [s for s in src if s not in c.target]
+            inherits = c.entry.pos != "noun" or (
+                c.light is not None and view.toks[c.light].fw not in _PASSIVE_LIGHT
+            )
+            if inherits and not c.source and not c.has_subject_slot and c.tense != "passive":
+                src = prev_src or _inherit(view, si, last_sources, c.start)
+                c.source = [x for x in src if x not in c.target]
             if c.source:
                 prev_src = c.source
         # keep
@@ -1089,15 +1097,23 @@ def find_events(
         main = [c for c in kept if not c.circumstantial]
         if main:
             kept = main
-        seen: set[int] = set()
+        seen_labels: dict[str, _Cand] = {}
         for c in kept:
-            if c.ti in seen:
-                continue
-            seen.add(c.ti)
             modality, c.quote = _modality(view, c, lo, hi, si)
+            if c.quote is not None and view.doc.quotes[c.quote].direct:
+                # words inside quotation marks: only fully argued events
+                if not (_actors(view, c.source) and _actors(view, c.target)):
+                    continue
+            first = seen_labels.get(c.entry.label.name)
+            if first is not None and not (
+                set(_actors(view, c.source)) - set(first.source)
+                or set(_actors(view, c.target)) - set(first.target)
+            ):
+                continue  # the same event mentioned again in its sentence
+            seen_labels.setdefault(c.entry.label.name, c)
             events.append((c, si, modality))
-            if c.source:
-                last_sources.append((si, c.source))
+            if c.source and (c.entry.pos != "noun" or c.light is not None):
+                last_sources.append((si, c.start, c.source))
         if opts.nested:
             for c in cands:
                 if (
@@ -1117,7 +1133,8 @@ def find_events(
         cameo = e.cameo
         if e.label.type == "AID" and _has_weapons(view, c, doc):
             cameo = "072"
-        targets = [t for t in c.target if t not in c.source]
+        sources = _actors(view, c.source)
+        targets = [t for t in _actors(view, c.target) if t not in sources]
         preferred = [t for t in targets if view.ent_type.get(t) in e.label.target_types]
         if preferred:
             targets = preferred
@@ -1126,7 +1143,7 @@ def find_events(
                 id=f"V{n}",
                 type=e.label.type,
                 trigger=doc.span(c.start, c.end),
-                source=tuple(c.source),
+                source=tuple(sources),
                 target=tuple(targets),
                 location=c.location if e.label.kind == "physical" else None,
                 time=_time(view, c, si, modality),
@@ -1147,11 +1164,19 @@ def _noun_args(
     e = c.entry
     light = _find_light(view, c, lo)
     own = _noun_own_source(view, c, hi)
+    if e.label.type == "CONSULT":
+        # اجتماع تركمانستان، زيارة إيران: a place after a meeting noun is where it happens
+        for a in [a for a in own if not a.nisba and a.etype in ("GPE", "LOC", "FAC")]:
+            own.remove(a)
+            if a.eid is not None:
+                c.location = c.location or a.eid
+                if e.label.name == "VISIT":
+                    c.target.append(a.eid)
     gov_src: list[_Arg] = []
     if light is not None:
         c.light = light
         lt = view.toks[light]
-        if lt.fw not in ("تم", "يتم", "جرى"):
+        if lt.fw not in _PASSIVE_LIGHT:
             fwd: list[_Arg] = []
             for k in range(light + 1, c.ti):
                 m = view.mention_at.get(k)
@@ -1202,11 +1227,24 @@ def _noun_args(
         c.circumstantial = True
 
 
+def _merge_args(c: _Cand, source: Iterable[str], target: Iterable[str]) -> None:
+    for x in source:
+        if x not in c.source:
+            c.source.append(x)
+    for x in target:
+        if x not in c.target and x not in c.source:
+            c.target.append(x)
+
+
+def _actors(view: _DocView, ids: Iterable[str]) -> list[str]:
+    return [x for x in ids if view.ent_type.get(x, "GPE") in _ACTOR_TYPES]
+
+
 def _assign_preps(c: _Cand, args: list[_Arg], roles: Mapping[str, str]) -> None:
     for a in args:
         if a.eid is None:
             continue
-        role = roles.get(a.ctx or "", "ignore")
+        role = "target" if a.ctx == "nested" else roles.get(a.ctx or "", "ignore")
         if role == "source" and a.eid not in c.source:
             c.source.append(a.eid)
         elif role == "target" and a.eid not in c.target and a.eid not in c.source:
@@ -1216,24 +1254,22 @@ def _assign_preps(c: _Cand, args: list[_Arg], roles: Mapping[str, str]) -> None:
 
 
 def _inherit(
-    view: _DocView, si: int, last: list[tuple[int, list[str]]], sent_start: int, pos: int
+    view: _DocView, si: int, last: list[tuple[int, int, list[str]]], pos: int
 ) -> list[str]:
-    """The actor of a dropped subject: the last event's source or quote speaker nearby."""
-    best: list[str] = []
-    for s_i, src in reversed(last):
-        if si - s_i <= MAX_INHERIT_SENTENCES:
-            best = list(src)
+    """The actor of a dropped subject: the most recent verb event's actor or quote speaker
+    in the last ``MAX_INHERIT_SENTENCES`` sentences, whichever came later."""
+    best: tuple[int, list[str]] | None = None
+    for s_i, p, src in reversed(last):
+        if si - s_i <= MAX_INHERIT_SENTENCES and p < pos:
+            best = (p, list(src))
         break
-    q_best: tuple[int, str] | None = None
     for q in view.doc.quotes:
-        if q.speaker and q.end <= pos:
+        if q.speaker and q.start < pos and q.speaker in view.ent_type:
             sq = _sentence_index(view.doc, q.start)
             if sq is not None and si - sq <= MAX_INHERIT_SENTENCES:
-                if q_best is None or q.end > q_best[0]:
-                    q_best = (q.end, q.speaker)
-    if q_best is not None and (not best or _sentence_index(view.doc, q_best[0] - 1) == si):
-        return [q_best[1]]
-    return best
+                if best is None or q.start > best[0]:
+                    best = (q.start, [q.speaker])
+    return best[1] if best else []
 
 
 def _sentence_index(doc: Document, pos: int) -> int | None:
@@ -1249,9 +1285,14 @@ def _keep(view: _DocView, c: _Cand, lo: int) -> bool:
     if e.pos == "noun":
         if c.light is not None:
             return True
+        in_pp = c.prep is not None or (
+            c.ti > lo and view.toks[c.ti - 1].fw in view.lex.prepositions
+        )
         if c.article and not c.source:
-            return e.clear and not c.circumstantial and not c.prep and has_args
-        return has_args or (e.clear and not c.prep)
+            return False  # anaphoric: الهجوم
+        if in_pp and not (c.source or (e.genitive == "target" and c.target)):
+            return False  # an actorless complement: لهجومها على …
+        return has_args or e.clear
     return has_args or e.clear or c.has_subject_slot
 
 
