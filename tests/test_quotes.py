@@ -600,3 +600,40 @@ def test_shared_example_with_its_gold_entities(shared: Path) -> None:
     same_speaker = [g for g in hits if found[(g["start"], g["end"])].speaker == g["speaker"]]
     assert len(same_speaker) >= len(hits) - 1
     assert len(out.quotes) <= len(gold["quotes"]) + 2
+
+
+# -- with the real pipeline (knowledge-base entities) ----------------------------------------
+@pytest.fixture(scope="module")
+def full() -> Pipeline:
+    return Pipeline()
+
+
+def _name(doc: Document, eid: str | None) -> str | None:
+    e = doc.entity(eid) if eid else None
+    return e.name_en if e else None
+
+
+def test_pipeline_speaker_and_via(full: Pipeline) -> None:
+    doc = full.analyze(
+        "وقال الرئيس الروسي فلاديمير بوتين، بحسب وكالة رويترز، إن «العلاقات مع إيران ممتازة».",
+        published="2024-10-11",
+    )
+    assert [q.text for q in doc.quotes] == ["العلاقات مع إيران ممتازة"]
+    q = doc.quotes[0]
+    assert _name(doc, q.speaker) == "Vladimir Putin" and _name(doc, q.via) == "Reuters"
+
+
+def test_pipeline_title_resolved_by_the_knowledge_base(full: Pipeline) -> None:
+    doc = full.analyze(
+        "التقى الرئيس الإيراني مسعود بيزشكيان وفدا روسيا. وقال الرئيس الإيراني إن بلاده ترحب "
+        "بالتعاون.",
+        published="2024-10-11",
+    )
+    assert len(doc.quotes) == 1
+    assert _name(doc, doc.quotes[0].speaker) == "Masoud Pezeshkian"
+
+
+def test_pipeline_runs_quotes_by_default(full: Pipeline) -> None:
+    assert "quotes" in full.names
+    doc = full.analyze("قال مصدر مطلع إن الاجتماع تأجل.")
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "مصدر مطلع")]

@@ -393,6 +393,25 @@ class _Analysis:
                 old = self.mention_at.get(ti)
                 if old is None or (m.end - m.start) > (old[1].end - old[1].start):
                     self.mention_at[ti] = (e, m)
+        # titles the entities component resolved (الرئيس الإيراني → the office holder)
+        ids = {e.id for e in doc.entities}
+        self.title_ref: dict[int, tuple[str | None, int]] = {}  # token → (entity id, end)
+        self.time_start: set[int] = set()
+        for ref in doc.meta.get("entity_refs", ()):
+            if getattr(ref, "kind", None) != "title":
+                continue
+            ti = self.tok_index(int(getattr(ref, "start", -1)))
+            if ti is None:
+                continue
+            eid = getattr(ref, "entity", None)
+            self.title_ref[ti] = (
+                eid if isinstance(eid, str) and eid in ids else None,
+                int(getattr(ref, "end", 0)),
+            )
+        for t in doc.times:
+            ti = self.tok_index(t.start)
+            if ti is not None:
+                self.time_start.add(ti)
         self.marked, self.problems = find_marked(self.text, list(doc.paragraphs) or None)
         self.in_marks = [False] * len(self.toks)
         for mk in self.marked:
@@ -634,8 +653,10 @@ class _Analysis:
                 hit = self.mention_at.get(j)
                 if hit is not None and k.startswith("ل") and hit[1].start > tok.start:
                     break  # مصدر لرويترز: the outlet spoken to
-                if self.is_word(j, lex.skips):
+                if self.is_word(j, lex.skips) or j in self.time_start:
                     break
+                if j + 1 in self.time_start and self.is_word(j, lex.preps):
+                    break  # مسؤولين إيرانيين في ذلك الوقت
                 nxt = j + 1
                 if (
                     self.is_word(j, lex.preps)
@@ -725,6 +746,9 @@ class _Analysis:
         while j < min(limit, len(self.toks)):
             if self.in_marks[j]:
                 break
+            ref = self.title_ref.get(j)
+            if ref is not None and not chain and ref[0] is not None:
+                return _Who(speaker=ref[0], found=True)
             el = self.eligible(j)
             if el is not None:
                 return _Who(speaker=el[0].id, found=True)
@@ -790,6 +814,14 @@ class _Analysis:
             el = self.eligible(i)
             if el is not None and not self.after_an(i, sent):
                 return _Who(speaker=el[0].id, found=True)
+            ref = self.title_ref.get(i)
+            if (
+                ref is not None
+                and ref[0] is not None
+                and not (i > 0 and self.is_word(i - 1, self.lex.preps))
+                and self.keys[i][:1] not in "لب"
+            ):
+                return _Who(speaker=ref[0], found=True)
             if (
                 self.is_unnamed(i)
                 and self.mention_at.get(i) is None
