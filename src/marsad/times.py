@@ -283,14 +283,14 @@ def infer_year(
         return ry if here > now else ry + 1
     if rel == 0:
         return ry
-    ahead = (month - rm) % 12
     if here > now:
         if not future and month - rm > NEAR_FUTURE_MONTHS:
             return ry - 1
         return ry
-    if future and (rm - month) > NEAR_FUTURE_MONTHS:
-        return ry + 1
-    del ahead
+    if (future and rm - month > NEAR_FUTURE_MONTHS) or (
+        0 < (month - rm) % 12 <= NEAR_FUTURE_MONTHS
+    ):
+        return ry + 1  # early next year, seen from the end of this one
     return ry
 
 
@@ -424,8 +424,8 @@ class _Finder:
             j + 1 >= self.n or self.toks[j + 1].kind != "word" or len(nxt) > 1
         ):
             cal, j = "g", j + 1
-        if cal == "h":
-            return (j, y, "h") if MIN_HIJRI_YEAR <= y <= MAX_HIJRI_YEAR else None
+        if cal == "h" and MIN_HIJRI_YEAR <= y <= MAX_HIJRI_YEAR:
+            return j, y, "h"
         return (j, y, "g") if MIN_YEAR <= y <= MAX_YEAR else None
 
     def day_at(self, i: int, *, prefix: bool = False) -> tuple[int, int, int] | None:
@@ -441,7 +441,7 @@ class _Finder:
         return None
 
     # -- date / month / year -----------------------------------------------------------------
-    def year_suffix(self, j: int) -> tuple[int, int | None, int | None, str | None]:
+    def year_suffix(self, j: int, cal: str = "g") -> tuple[int, int | None, int | None, str | None]:
         """After a month: ``(end, explicit year, relative year offset, calendar)``."""
         k = j
         if self.w(k) == ",":
@@ -449,7 +449,7 @@ class _Finder:
         if self.w(k) == "من":
             k += 1
         if self.w(k) in ("عام", "العام", "سنه", "السنه", "لعام"):
-            y = self.year_at(k + 1)
+            y = self.year_at(k + 1, cal)
             if y is not None:
                 return y[0], y[1], None, y[2]
             off = self.tab.period_mods.get(self.w(k + 1))
@@ -457,7 +457,7 @@ class _Finder:
                 return k + 2, None, off, None
         if self.w(k) in self.tab.this and self.w(k + 1) in ("العام", "السنه"):
             return k + 2, None, 0, None
-        y = self.year_at(k if self.w(j) != "من" else j + 10**6)
+        y = self.year_at(k if self.w(j) != "من" else j + 10**6, cal)
         if y is not None and k == j + (1 if self.w(j) == "," else 0):
             return y[0], y[1], None, y[2]
         return j, None, None, None
@@ -511,7 +511,7 @@ class _Finder:
         if k == i:
             start_off = moff
         ykey = self.w(k) if cal == "g" else ""
-        end, year, yrel, ycal = self.year_suffix(j)
+        end, year, yrel, ycal = self.year_suffix(j, cal)
         rel_word: int | None = None
         if year is None and yrel is None:
             rel_word = tab.period_mods.get(self.w(j))
@@ -793,16 +793,20 @@ class _Finder:
         j, delta, doff = dm
         if k == i:
             off = doff
-        word = self.toks[j - 1].t
         nxt = self.w(j)
-        if word == "اليوم":
-            wm = tab.weekdays.match(self.v, j, prefix=False)
-            if wm is not None:
-                j = wm[0]  # اليوم الجمعة
-            elif nxt in tab.not_today_after or (
-                nxt.startswith("ال") and nxt not in tab.period_mods and len(nxt) > 3
-            ):
-                return None  # اليوم الأول, اليوم العالمي
+        wm = tab.weekdays.match(self.v, j, prefix=False)
+        if wm is not None:
+            j = wm[0]  # اليوم الجمعة, أمس الخميس
+            d_start = j + (1 if self.w(j) in ("الموافق", ",") else 0)
+            explicit = self.date_expr(d_start) if d_start < self.n else None
+            if explicit is not None and explicit.kind == "date" and explicit.off == 0:
+                j = explicit.j  # اليوم الإثنين 6 فيفري 2017
+        elif any(f == "اليوم" for _, f in self.v.forms(j - 1)) and (
+            nxt in tab.not_today_after
+            or tab.numbers.day_ordinals.get(nxt) is not None
+            or (nxt.startswith("ال") and nxt.endswith("ي") and nxt not in tab.period_mods)
+        ):
+            return None  # اليوم الأول, اليوم العالمي, اليوم الذي
         if self.pub is None:
             self.unresolved += 1
             return Hit(i, j, off, None, True, "date")
