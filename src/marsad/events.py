@@ -120,6 +120,7 @@ class Entry:
     exclude: frozenset[str]
     genitive: str
     clear: bool
+    secondary: bool
     mode: str | None
     cameo: str | None
 
@@ -225,6 +226,8 @@ def _verb_forms(word: str) -> set[str]:
 def _noun_forms(word: str) -> set[str]:
     k = normalize_key(word)
     out = {k}
+    if not k.endswith(("ه", "ا", "ي", "ات", "ون", "ين")):
+        out.add(k + "ا")  # accusative: هجوما، إضرابا
     if k.endswith("ه"):  # ة folded
         out.add(k[:-1] + "تان")
         out.add(k[:-1] + "تين")
@@ -278,6 +281,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
             exclude=frozenset(normalize_key(x) for x in _as_list(d.get("exclude"))),
             genitive=str(d.get("genitive", "source")),
             clear=bool(d.get("clear", False)),
+            secondary=bool(d.get("secondary", False)),
             mode=d.get("mode", lab.mode),
             cameo=d.get("cameo", lab.cameo),
         )
@@ -1058,7 +1062,7 @@ def find_events(
                     _assign(c, back, e.roles, False)
                     c.has_subject_slot = True
                 _assign(c, fwd, e.roles, passive)
-            if e.pos == "noun":
+            if e.pos == "noun" and (c.source or c.light is not None):
                 _, nested = _scan_forward(view, c.ti, hi, cand_at, verbal)
                 for n in nested:
                     nested_of.setdefault(n, c.ti)
@@ -1288,10 +1292,16 @@ def _keep(view: _DocView, c: _Cand, lo: int) -> bool:
         in_pp = c.prep is not None or (
             c.ti > lo and view.toks[c.ti - 1].fw in view.lex.prepositions
         )
+        if e.secondary:
+            c.circumstantial = True
+            return True
         if c.article and not c.source:
             return False  # anaphoric: الهجوم
         if in_pp and not (c.source or (e.genitive == "target" and c.target)):
-            return False  # an actorless complement: لهجومها على …
+            # an actorless complement (لهجومها على …, أدى إلى مقتل …): background to the
+            # sentence's other events, the event itself when there is none
+            c.circumstantial = True
+            return e.clear
         return has_args or e.clear
     return has_args or e.clear or c.has_subject_slot
 
