@@ -327,6 +327,32 @@ def test_participle_with_colon(seg: Pipeline) -> None:
     assert (q.speaker, q.cue) == ("E2", "قائلاً")
 
 
+def test_participle_after_a_report_in_the_same_sentence(seg: Pipeline) -> None:
+    doc = analyse(seg, "وفي طهران، قال كرم إن الاتفاق مهم، مشيرا إلى أن لبنان سيستفيد منه.")
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "كرم")] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال كامبل لرويترز إن هذا هو الأمر المنطقي.", "كامبل"),
+        ("وقال محمد عبدالحافظ ناصف، رئيس الهيئة العامة، إن المواقع تستعد.", "محمد عبدالحافظ ناصف"),
+        ("وأوضحت هاجر إبراهيم بأن المشكلة في التباعد.", "هاجر إبراهيم"),
+        ("وتابع سلال في مؤتمر صحفي إن الحكومة ستقيم الإجراءات.", "سلال"),
+    ],
+)
+def test_unrecognised_name_after_the_verb(seg: Pipeline, text: str, name: str) -> None:
+    q = one(seg, text)
+    assert (q.speaker, q.speaker_text) == (None, name)
+
+
+def test_object_of_a_transitive_cue_is_not_a_name(seg: Pipeline) -> None:
+    doc = analyse(
+        seg, "قال بوتين إن المحادثات مثمرة. وأكد التزام بلاده بالاتفاق، مشيرا إلى أن الحوار مستمر."
+    )
+    assert [q.speaker for q in doc.quotes] == ["E1", "E1"]
+
+
 def test_continuation_inherits_the_previous_speaker(seg: Pipeline) -> None:
     doc = analyse(seg, "قال بوتين إن المحادثات مثمرة. وأضاف أن الاتفاق بات قريبا.")
     assert [(q.speaker, q.cue) for q in doc.quotes] == [("E1", "قال"), ("E1", "أضاف")]

@@ -76,6 +76,7 @@ class Cue:
     kind: str
     relay: bool = False
     direct_only: bool = False
+    takes_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def load_lexicon() -> Lexicon:
                     kind,
                     bool(entry.get("relay", False)),
                     bool(entry.get("direct_only", False)),
+                    bool(entry.get("takes_object", False)),
                 )
     return Lexicon(
         cues=cues,
@@ -773,35 +775,61 @@ class _Analysis:
             if eid is not None:
                 return _Who(speaker=eid, found=True)
             return _Who(speaker_text=text, found=True)
-        # a name the entity component did not find: keep its words
-        if (
-            not self.doc.entities
-            and j < min(limit, len(self.toks))
-            and j == cue_i + 1
-            and self.toks[j].kind == "word"
-        ):
-            if not (
-                self.is_word(j, lex.complementizers)
-                or self.is_word(j, lex.preps)
-                or self.keys[j][:1] in "لب"
-                or j in self.cue_at
-            ):
-                k = j
-                while (
-                    k + 1 < min(limit, len(self.toks))
-                    and k - j < 3
-                    and self.toks[k + 1].kind == "word"
-                    and not self.is_word(k + 1, lex.complementizers)
-                    and not self.is_word(k + 1, lex.preps)
-                    and not self.is_word(k + 1, lex.skips)
-                    and self.keys[k + 1][:1] not in "لب"
-                ):
-                    k += 1
-                if self.keys[j] not in lex.skips and len(self.keys[j]) > 2:
-                    return _Who(
-                        speaker_text=self.text[self.toks[j].start : self.toks[k].end], found=True
-                    )
+        # a name the entity component did not find (قال كامبل لرويترز إن): keep its words
+        cue = self.cue_at.get(cue_i)
+        if cue is not None and not cue[0].takes_object and j == cue_i + 1:
+            name = self.unknown_name(j, limit)
+            if name is not None:
+                return _Who(speaker_text=name, found=True)
         return None
+
+    def unknown_name(self, j: int, limit: int) -> str | None:
+        """Up to four words at token ``j`` that look like a name no component recognised:
+        not a mention, title, description, preposition or complementizer, and followed by a
+        boundary (a comma, إن/أن, a preposition, a title in apposition, a time)."""
+        lex = self.lex
+        limit = min(limit, len(self.toks))
+
+        def plain(i: int) -> bool:
+            t = self.toks[i]
+            k = self.keys[i]
+            return not (
+                t.kind != "word"
+                or self.in_marks[i]
+                or i in self.mention_at
+                or i in self.cue_at
+                or i in self.time_start
+                or self.is_word(i, lex.complementizers)
+                or self.is_word(i, lex.preps)
+                or self.is_word(i, lex.skips)
+                or self.is_word(i, lex.titles)
+                or self.is_unnamed(i)
+                or self.is_nisba(i)
+                or (k[:1] in "لب" and len(k) > 3)
+                or len(k) < 3
+            )
+
+        if j >= limit or not plain(j):
+            return None
+        first = normalize(self.toks[j].text).text
+        if first.startswith("ال") or first.endswith("ة"):
+            return None  # العلاقات, زيارة: a noun, not a name
+        k = j
+        while k + 1 < limit and k - j < 3 and plain(k + 1):
+            k += 1
+        nxt = k + 1
+        if nxt < limit and not (
+            self.is_punct(nxt)
+            or self.is_word(nxt, lex.complementizers)
+            or self.is_word(nxt, lex.preps)
+            or self.is_word(nxt, lex.skips)
+            or self.is_word(nxt, lex.titles)
+            or self.keys[nxt][:1] in "لب"
+            or nxt in self.time_start
+            or nxt in self.mention_at
+        ):
+            return None
+        return self.text[self.toks[j].start : self.toks[k].end]
 
     def subject_before(self, cue_i: int, sent: int) -> _Who | None:
         """The first name (or unnamed-source description) in subject position before the
@@ -1084,6 +1112,9 @@ def _who(an: _Analysis, a: _Attr, last: _Last) -> tuple[_Who, bool]:
             who.via = (via,)
         return who, False
     if cue.kind == "participle":
+        if last.sent == a.sent and (last.speaker or last.speaker_text):
+            # رأى كرم «…»، مشيرا إلى «…»: the speaker of the clause the participle hangs on
+            return _Who(last.speaker, last.speaker_text, last.via), True
         w = an.subject_before(a.cue_i, an.sent_of[a.cue_i])
         if w is not None:
             return w, False
