@@ -330,6 +330,8 @@ def _parse_words(v: View, i: int, nw: NumberWords) -> Number | None:
             break
     if first is None:
         return None
+    if first[2][0] == "scale" and first[1] in nw.vague:
+        return None  # آلاف, ملايين alone are vague quantifiers
     off, _, (kind0, val0) = first
     total = 0.0
     current = 0.0

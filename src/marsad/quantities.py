@@ -139,6 +139,7 @@ class _Finder:
         self.toks = self.v.toks
         self.n = len(self.toks)
         self.tab = tab
+        self.lexicon = tab.times.lexicon
         spans = sorted(blocked)
         self._bs = [s for s, _ in spans]
         self._be = [e for _, e in spans]
@@ -251,7 +252,9 @@ class _Finder:
         if len(t) < 3 or t.startswith("ال") or t in self.tab.not_counted:
             return False
         if t[0] in "وف" and len(t) > 3:
-            return False
+            lex = self.lexicon
+            if lex is None or lex.freq(t[1:]) >= lex.freq(t):
+                return False  # وأصيب: a conjunction and the next clause
         if self.tab.numbers.is_number_word(t) or t in self.tab.numbers.vague:
             return False
         return not self.timeish(j)
