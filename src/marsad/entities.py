@@ -12,12 +12,14 @@ at the publication date, or to the country) for the quotes and events components
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from marsad.kb import KBEntry, KnowledgeBase, name_keys, skeleton
+from marsad.kb import KBEntry, KnowledgeBase, key_skeleton, name_keys
 from marsad.model import Document, Entity, Span, Token
-from marsad.normalize import normalize_key
+from marsad.normalize import normalize, normalize_key
 from marsad.segment import Lexicon, default_lexicon
 
 #: A token this frequent in the lexicon is a common word: never matched by skeleton alone,
@@ -26,6 +28,7 @@ COMMON_WORD_FREQ = 10
 _HYPHENS = frozenset("-‐‑–")
 _CONJ = "وف"
 _PREP = "بلك"
+_PATRONYMIC = frozenset({"بن", "ابن", "بنت", "ابو", "ال", "ولد"})
 _TYPE_RANK = {"GPE": 0, "ORG": 1, "PERSON": 2, "LOC": 3, "FAC": 4, "EVENT": 5, "NORP": 6}
 
 
@@ -60,8 +63,13 @@ class Reference:
     of: str | None = None
 
 
-def _strips(key: str) -> list[tuple[str, int]]:
+@functools.lru_cache(maxsize=131072)
+def _strips(key: str) -> tuple[tuple[str, int], ...]:
     """``(key without proclitics, number of letters removed)``, the bare key first."""
+    return tuple(_strip_list(key))
+
+
+def _strip_list(key: str) -> list[tuple[str, int]]:
     out = [(key, 0)]
     rest, n = key, 0
     if len(rest) > 3 and rest[0] in _CONJ:
@@ -74,12 +82,21 @@ def _strips(key: str) -> list[tuple[str, int]]:
     return out
 
 
+def _after_clitics(tok: Token, strip: int) -> int:
+    """Original offset in ``tok`` after its first ``strip`` normalised letters."""
+    if not strip:
+        return tok.start
+    n = normalize(tok.text, fold=True)
+    return tok.start + n.starts[strip]
+
+
 class Matcher:
     """Finds KB names in a tokenised document."""
 
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
         self.kb = kb
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
+        self._strip_cache: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def stream(self, doc: Document) -> list[tuple[int, str]]:
         """``(token index, key)`` for matching; hyphens glued inside a word are dropped."""
@@ -100,7 +117,6 @@ class Matcher:
     def mentions(self, doc: Document) -> list[Mention]:
         stream = self.stream(doc)
         keys = [k for _, k in stream]
-        norm = doc.normalized
         out: list[Mention] = []
         i = 0
         while i < len(stream):
@@ -114,10 +130,7 @@ class Matcher:
             n, strip, ids, loose = best
             first_tok = doc.tokens[stream[i][0]]
             last_tok = doc.tokens[stream[i + n - 1][0]]
-            start = first_tok.start
-            if strip:
-                ns = norm.from_original(first_tok.start)
-                start = norm.starts[ns + strip]
+            start = _after_clitics(first_tok, strip)
             out.append(Mention(stream[i][0], stream[i + n - 1][0], start, last_tok.end, ids, loose))
             if n > 1 and all(self.kb.entries[x].type == "EVENT" for x in ids):
                 out += self._nested(doc, stream, keys, i + 1, i + n)
@@ -141,41 +154,60 @@ class Matcher:
             j += n
         return out
 
-    def strips(self, key: str) -> list[tuple[str, int]]:
+    def strips(self, key: str) -> tuple[tuple[str, int], ...]:
         """:func:`_strips`, without splitting a common word (``كبيرا`` is not ك + بيرا)."""
-        out = _strips(key)
-        if len(out) == 1:
-            return out
-        whole = self.lexicon.freq(key)
-        if whole < COMMON_WORD_FREQ:
-            return out
-        return [out[0]] + [(k, n) for k, n in out[1:] if self.lexicon.freq(k) * 2 >= whole]
+        got = self._strip_cache.get(key)
+        if got is None:
+            out = _strips(key)
+            whole = self.lexicon.freq(key)
+            if len(out) > 1 and whole >= COMMON_WORD_FREQ:
+                out = (out[0], *((k, n) for k, n in out[1:] if self.lexicon.freq(k) * 2 >= whole))
+            if len(self._strip_cache) < 200_000:
+                self._strip_cache[key] = out
+            got = out
+        return got
+
+    def _cued(self, keys: Sequence[str], i: int, strip: int) -> bool:
+        """A name that is also a common word counts after a cue word (``في``, ``دولة``) or
+        with a preposition attached (``بمالي``)."""
+        if strip and keys[i][strip - 1] in _PREP:
+            return True
+        return i > 0 and any(k in self.kb.cues for k, _ in _strips(keys[i - 1]))
 
     def _best_at(
         self, keys: Sequence[str], i: int, tok: Token
     ) -> tuple[int, int, tuple[str, ...], bool] | None:
         best: tuple[int, int, tuple[str, ...], bool] | None = None
-        for k0, strip in self.strips(keys[i]):
-            for seq, ids in self.kb.index.get(k0, ()):
+        index = self.kb.index
+        variants = self.strips(keys[i])
+        for k0, strip in variants:
+            if k0 not in index:
+                continue
+            for seq, ids in index[k0]:
                 n = len(seq)
                 if best is not None and n <= best[0]:
                     break
                 if tuple(keys[i + 1 : i + n]) == seq[1:]:
+                    if seq in self.kb.ambiguous and not self._cued(keys, i, strip):
+                        continue
                     best = (n, strip, ids, False)
                     break
         if best is not None or tok.kind != "word":
             return best
         # transliteration variants of people's names (skeleton match), up to three tokens
-        for k0, strip in self.strips(keys[i]):
+        freq = self.lexicon.freq
+        for k0, strip in variants:
+            if freq(k0) >= COMMON_WORD_FREQ * 10 or key_skeleton(k0) not in self.kb.skeleton_starts:
+                continue
             for n in (3, 2, 1):
                 if i + n > len(keys):
                     continue
                 cand = [k0, *keys[i + 1 : i + n]]
-                if n == 1 and (len(k0) < 5 or self.lexicon.freq(k0) >= COMMON_WORD_FREQ):
+                if n == 1 and (len(k0) < 5 or k0.startswith("ال") or freq(k0)):
                     continue
-                if any(self.lexicon.freq(k) >= COMMON_WORD_FREQ * 10 for k in cand):
+                if any(freq(k) >= COMMON_WORD_FREQ * 10 for k in cand):
                     continue
-                sk = tuple(skeleton(k) for k in cand)
+                sk = tuple(key_skeleton(k) for k in cand)
                 found = self.kb.skeletons.get(sk)
                 if found and len(found) == 1:
                     return (n, strip, tuple(found), True)
@@ -269,10 +301,11 @@ def _ministries(
     taken: set[int] = set()
     for m in ms:
         taken.update(range(m.first, m.last + 1))
+    out: dict[str, list[Span]] = {}
+    if "وزار" not in doc.text:
+        return out
     stream = matcher.stream(doc)
     keys = [k for _, k in stream]
-    out: dict[str, list[Span]] = {}
-    norm = doc.normalized
     for i, (ti, _) in enumerate(stream):
         if ti in taken:
             continue
@@ -292,7 +325,7 @@ def _ministries(
         if any(t in taken for t in range(ti, last + 1)):
             continue
         tok = doc.tokens[ti]
-        start = norm.starts[norm.from_original(tok.start) + hit] if hit else tok.start
+        start = _after_clitics(tok, hit)
         span = doc.span(start, doc.tokens[last].end)
         name = " ".join(span.text.split())
         out.setdefault(normalize_key(name), []).append(span)
@@ -320,8 +353,10 @@ def corefer_surnames(
             continue
         for m in e.mentions:
             keys = name_keys(m.text)
+            if any(k in _PATRONYMIC for k in keys):
+                continue  # محمد بن سلمان: no surname to stand alone
             for n in (2, 1):
-                if len(keys) > n and len(keys[-1]) >= 3:
+                if len(keys) > n and len(keys[-1]) >= 3 and keys[-n] not in _PATRONYMIC:
                     surnames.append((keys[-n:], idx, m.start))
     if not surnames:
         return ents
@@ -350,10 +385,7 @@ def corefer_surnames(
                     continue
                 if n == 1 and lexicon.freq(k0) >= COMMON_WORD_FREQ and not _after_title(toks, i):
                     continue
-                start = t.start
-                if strip:
-                    norm = doc.normalized
-                    start = norm.starts[norm.from_original(t.start) + strip]
+                start = _after_clitics(t, strip)
                 end = toks[i + n - 1].end
                 if any(p in taken for p in range(start, end)):
                     continue
@@ -411,13 +443,15 @@ def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) ->
     toks = doc.tokens
     inside: dict[int, Entity] = {}
     ent_by_kb: dict[str, Entity] = {}
+    ends = [t.end for t in toks]
     for e in doc.entities:
         if e.kb_id:
             ent_by_kb.setdefault(e.kb_id, e)
         for m in e.mentions:
-            for i, t in enumerate(toks):
-                if t.start < m.end and m.start < t.end:
-                    inside[i] = e
+            i = bisect_right(ends, m.start)
+            while i < len(toks) and toks[i].start < m.end:
+                inside[i] = e
+                i += 1
     out: list[Reference] = []
     i = 0
     while i < len(toks):
@@ -437,9 +471,7 @@ def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) ->
         if hit is not None:
             country, strip = hit
             ce = ent_by_kb.get(country)
-            start = t.start
-            if strip:
-                start = doc.normalized.starts[doc.normalized.from_original(t.start) + strip]
+            start = _after_clitics(t, strip)
             out.append(
                 Reference(
                     start, t.end, doc.text[start : t.end], "nisba", country, ce.id if ce else None

@@ -63,7 +63,6 @@ _SKELETON_MAP = str.maketrans(
     }
 )
 _VOWELS_AND_HAMZA = re.compile(r"(?<!^)[اويىءؤئ]")
-_REPEAT = re.compile(r"(.)\1+")
 
 
 class KBError(ValueError):
@@ -131,9 +130,17 @@ def skeleton(key: str) -> str:
     ``بيزشكيان``, ``بزشكيان`` and ``بيزيشكيان`` share one skeleton; so do ``نتنياهو`` and
     ``نتانياهو``, and ``سيرغي``, ``سيرجي`` and ``سيرجى``.
     """
-    k = normalize_key(key).translate(_SKELETON_MAP)
-    k = _VOWELS_AND_HAMZA.sub("", k)
-    return _REPEAT.sub(r"\1", k)
+    return _skeleton_of_key(normalize_key(key))
+
+
+@functools.lru_cache(maxsize=65536)
+def _skeleton_of_key(key: str) -> str:
+    return _VOWELS_AND_HAMZA.sub("", key.translate(_SKELETON_MAP))
+
+
+def key_skeleton(key: str) -> str:
+    """:func:`skeleton` of a key that is already normalised (cached)."""
+    return _skeleton_of_key(key)
 
 
 def nisba_forms(base: str) -> list[str]:
@@ -227,7 +234,12 @@ class Title:
 class KnowledgeBase:
     """Entries by id, with name, skeleton, nisba and title indexes built once."""
 
-    def __init__(self, entries: Iterable[KBEntry], titles: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        entries: Iterable[KBEntry],
+        titles: Mapping[str, Any] | None = None,
+        ambiguous: Mapping[str, Any] | None = None,
+    ):
         self.entries: dict[str, KBEntry] = {}
         for e in entries:
             if e.id in self.entries:
@@ -237,6 +249,8 @@ class KnowledgeBase:
         self.index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         #: skeleton of the token keys → entry ids (PERSON names only)
         self.skeletons: dict[tuple[str, ...], set[str]] = {}
+        #: skeletons of the first tokens of those names
+        self.skeleton_starts: set[str] = set()
         #: nisba form key → country id
         self.nisba: dict[str, str] = {}
         self.by_qid: dict[str, str] = {}
@@ -244,6 +258,13 @@ class KnowledgeBase:
         self.ministries: set[tuple[str, ...]] = set()
         self.then_words: frozenset[str] = frozenset()
         self._holders: dict[tuple[str, str], list[tuple[Role, str]]] = {}
+        #: names that are also common words, and the words that cue them as names
+        self.ambiguous: frozenset[tuple[str, ...]] = frozenset(
+            name_keys(n) for n in (ambiguous or {}).get("names") or ()
+        )
+        self.cues: frozenset[str] = frozenset(
+            normalize_key(w) for w in (ambiguous or {}).get("cues") or ()
+        )
         self._build(titles or {})
 
     # -- building ----------------------------------------------------------------------------
@@ -262,6 +283,7 @@ class KnowledgeBase:
                     sk = tuple(skeleton(k) for k in keys)
                     if min(len(s) for s in sk) >= 2 and sum(map(len, sk)) >= 4:
                         self.skeletons.setdefault(sk, set()).add(e.id)
+                        self.skeleton_starts.add(sk[0])
             for base in e.nisba:
                 for form in nisba_forms(base):
                     self.nisba.setdefault(normalize_key(form), e.id)
@@ -385,4 +407,6 @@ def load_entries() -> Iterator[KBEntry]:
 @functools.cache
 def default_kb() -> KnowledgeBase:
     """The shipped knowledge base, loaded once per process."""
-    return KnowledgeBase(load_entries(), load_yaml("kb/titles.yaml"))
+    return KnowledgeBase(
+        load_entries(), load_yaml("kb/titles.yaml"), load_yaml("kb/ambiguous.yaml")
+    )
