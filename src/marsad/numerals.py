@@ -50,6 +50,12 @@ def key(s: str) -> str:
     return normalize_key(s)
 
 
+@functools.lru_cache(maxsize=4)
+def view(text: str) -> View:
+    """The :class:`View` of ``text``, shared by the recognisers run on the same document."""
+    return View(text)
+
+
 class View:
     """A text, its folded normalised view and the tokens of that view."""
 
@@ -134,6 +140,10 @@ class PhraseLex(Generic[T]):
     def __contains__(self, word: object) -> bool:
         return (word,) in self._d
 
+    def first_words(self) -> frozenset[str]:
+        """Every word a phrase can start with (for quick pre-filtering)."""
+        return frozenset(self._first)
+
     def get(self, word: str) -> T | None:
         return self._d.get((word,))
 
@@ -188,6 +198,21 @@ class NumberWords:
     vague: Mapping[str, int]
     day_ordinals: PhraseLex[int]
     decades: Mapping[str, int]
+
+    def starts(self) -> frozenset[str]:
+        """Words a numeral can start with."""
+        return frozenset(
+            [
+                *self.units,
+                *self.teen_heads,
+                *self.tens,
+                *self.hundreds,
+                *self.scales,
+                *self.dual_scales,
+                *self.fractions,
+                *self.vague,
+            ]
+        )
 
     def is_number_word(self, w: str) -> bool:
         return (

@@ -25,10 +25,10 @@ from marsad.numerals import (
     Number,
     NumberWords,
     PhraseLex,
-    View,
     key,
     number_words,
     parse_number,
+    view,
 )
 from marsad.times import Tables as TimeTables
 from marsad.times import extend_marks
@@ -55,6 +55,7 @@ class QtyTables:
     not_counted: frozenset[str]
     numbers: NumberWords
     times: TimeTables
+    starts: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -107,6 +108,7 @@ def load_tables() -> QtyTables:
         not_counted=frozenset(key(str(x)) for x in d["not_counted"]),
         numbers=number_words(),
         times=load_time_tables(),
+        starts=number_words().starts() | frozenset(duals),
     )
 
 
@@ -135,11 +137,12 @@ class _Q:
 class _Finder:
     def __init__(self, text: str, tab: QtyTables, blocked: Sequence[tuple[int, int]]) -> None:
         self.text = text
-        self.v = View(text)
+        self.v = view(text)
         self.toks = self.v.toks
         self.n = len(self.toks)
         self.tab = tab
         self.lexicon = tab.times.lexicon
+        self.starts = tab.starts
         spans = sorted(blocked)
         self._bs = [s for s, _ in spans]
         self._be = [e for _, e in spans]
@@ -372,6 +375,9 @@ class _Finder:
         i = 0
         while i < self.n:
             kind = self.toks[i].kind
+            if kind == "word" and not any(f in self.starts for _, f in self.v.forms(i)):
+                i += 1
+                continue
             if kind not in ("num", "word") or self.blocked(i):
                 i += 1
                 continue

@@ -34,7 +34,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from marsad._data import load_yaml
@@ -43,11 +43,11 @@ from marsad.numerals import (
     STOPS,
     NumberWords,
     PhraseLex,
-    View,
     digit_value,
     key,
     number_words,
     parse_number,
+    view,
 )
 
 #: Years accepted as Gregorian years.
@@ -103,6 +103,7 @@ class Tables:
     zones: PhraseLex[str]
     numbers: NumberWords
     lexicon: Any = None
+    triggers: frozenset[str] = frozenset()
 
 
 def _set(xs: Any) -> frozenset[str]:
@@ -148,7 +149,7 @@ def load_tables() -> Tables:
         for cls in ("du", "pl", "sg"):
             for f in forms.get(cls, []):
                 dur_units.add(str(f), (str(u), cls))
-    return Tables(
+    tab = Tables(
         months=months,
         strict_months=_set(mo["strict"]),
         hijri_markers=_set(mo["hijri_markers"]),
@@ -188,6 +189,33 @@ def load_tables() -> Tables:
         numbers=number_words(),
         lexicon=default_lexicon(),
     )
+    return replace(tab, triggers=_triggers(tab))
+
+
+def _triggers(t: Tables) -> frozenset[str]:
+    """Every word (folded) a time expression can start with; other words are skipped fast."""
+    words: set[str] = set()
+    for lex in (
+        t.months,
+        t.weekdays,
+        t.deictic,
+        t.day_parts,
+        t.plural_periods,
+        t.dual_periods,
+        t.parts,
+        t.vague,
+        t.earlier_later,
+        t.anaphora,
+        t.dur_units,
+        t.hours,
+        t.numbers.day_ordinals,
+    ):
+        words |= lex.first_words()
+    words |= set(t.seasons) | {w[2:] for w in t.seasons}
+    words |= set(t.period_units) | set(t.this) | set(t.hour_word)
+    words |= set(t.ago) | set(t.later) | set(t.vague_counts) | t.numbers.starts()
+    words |= {"شهر", "عام", "العام", "سنه", "السنه", "عامي", "ال"}
+    return frozenset(words)
 
 
 # -- calendar helpers ---------------------------------------------------------------------------
@@ -327,7 +355,7 @@ _RANGE_LINKS = frozenset({"الي", "حتي", "-", "–", "—", "لغايه", "
 
 class _Finder:
     def __init__(self, text: str, published: dt.date | None, tab: Tables) -> None:
-        self.v = View(text)
+        self.v = view(text)
         self.toks = self.v.toks
         self.n = len(self.toks)
         self.pub = published
@@ -1090,7 +1118,7 @@ class _Finder:
         toks = self.toks
         while i < self.n:
             kind = toks[i].kind
-            if kind in ("punct", "nl", "latin"):
+            if kind != "num" and (kind != "word" or not self._may_start(i)):
                 i += 1
                 continue
             hit = None
@@ -1107,6 +1135,13 @@ class _Finder:
         hits = self.merge_ranges(hits)
         self.resolve_context(hits)
         return hits
+
+    def _may_start(self, i: int) -> bool:
+        trig = self.tab.triggers
+        for _, f in self.v.forms(i):
+            if f in trig or f.endswith("ات"):  # ات: decades (التسعينيات)
+                return True
+        return False
 
     def merge_ranges(self, hits: list[Hit]) -> list[Hit]:
         """``من 30 سبتمبر إلى 2 أكتوبر 2024``, ``بين 2020 و2022``, ``2020 - 2022``."""
