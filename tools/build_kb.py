@@ -17,6 +17,7 @@ Deterministic: the same inputs give byte-identical files.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 import sys
@@ -27,7 +28,8 @@ from typing import Any
 import yaml
 
 from marsad.normalize import normalize_key
-from marsad.segment import default_lexicon
+from marsad._data import data_path
+from marsad.segment import Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = ROOT / "../shared/data/kb"
@@ -77,8 +79,21 @@ def uniq(names: list[str]) -> list[str]:
     return out
 
 
+@functools.cache
+def _corpus_counts() -> Lexicon:
+    """Word counts of the shipped lexicon, read afresh (the process-wide lexicon may hold
+    names registered by the entities component)."""
+    counts: dict[str, int] = {}
+    with data_path("lexicon/words.tsv").open("r", encoding="utf-8") as fh:
+        for line in fh:
+            word, _, n = line.rstrip("\n").partition("\t")
+            if word and not word.startswith("#") and n.isdigit():
+                counts[word] = int(n)
+    return Lexicon(counts)
+
+
 def freq(name: str) -> int:
-    lex = default_lexicon()
+    lex = _corpus_counts()
     return min(lex.freq(normalize_key(p)) for p in name.split())
 
 
