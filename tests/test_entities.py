@@ -274,9 +274,9 @@ def test_shared_example_scores(nlp: Pipeline, tmp_path: Path) -> None:
         meta = json.loads((arts / f"{txt.stem}.meta.json").read_text("utf-8"))
         doc = nlp.analyze(txt.read_text("utf-8"), published=meta["published"], id=meta["id"])
         (tmp_path / f"{txt.stem}.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False))
+    score = [sys.executable, str(SHARED / "tools/score.py"), str(SHARED / "examples/gold")]
     res = subprocess.run(
-        [sys.executable, str(SHARED / "tools/score.py"), str(SHARED / "examples/gold")]
-        + [str(tmp_path), "--json"],
+        [*score, str(tmp_path), "--json"],
         capture_output=True,
         text=True,
         check=True,

@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from marsad.normalize import normalize_key
 from marsad._data import data_path
+from marsad.normalize import normalize_key
 from marsad.segment import Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
