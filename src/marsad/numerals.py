@@ -308,21 +308,41 @@ def parse_number(v: View, i: int, nw: NumberWords | None = None) -> Number | Non
             total *= sc
             j += 1
             scaled = True
-            if (
-                j + 2 < len(toks)
-                and toks[j].t == "و"
-                and toks[j + 1].kind == "num"
-                and toks[j + 2].t in nw.scales
-                and nw.scales[toks[j + 2].t] < sc
-            ):
-                more = digit_value(toks[j + 1].t)
-                if more is not None:
-                    total += float(more) * nw.scales[toks[j + 2].t]
-                    j += 3
+            j, total = _continue_scaled(v, j, total, sc, nw)
         return Number(i, j, 0, _clean(total), False, scaled=scaled)
     if tok.kind != "word":
         return None
     return _parse_words(v, i, nw)
+
+
+def _continue_scaled(
+    v: View, j: int, total: float, last: float, nw: NumberWords
+) -> tuple[int, float]:
+    """After a scale word: ``و500 ألف``, ``و 800 ألف``, ``و500``, ``ونصف``."""
+    toks = v.toks
+    n = len(toks)
+    while j < n:
+        t = toks[j].t
+        if t == "و" and j + 1 < n and toks[j + 1].kind == "num":
+            more = digit_value(toks[j + 1].t)
+            if more is None:
+                break
+            k = j + 2
+            sc = nw.scales.get(toks[k].t) if k < n else None
+            if sc is not None and sc < last:
+                total += float(more) * sc
+                last, j = sc, k + 1
+                continue
+            if sc is None and more < last and float(more).is_integer():
+                total += float(more)
+                j = k
+            break
+        if t in ("ونصف", "ونيف"):
+            if t == "ونصف":
+                total += 0.5 * last
+            j += 1
+        break
+    return j, total
 
 
 def _word_value(nw: NumberWords, w: str) -> tuple[str, float] | None:
@@ -364,6 +384,7 @@ def _parse_words(v: View, i: int, nw: NumberWords) -> Number | None:
     j = i
     kind, val = kind0, val0
     last_kind = ""
+    last_scale = 0.0
     while True:
         if kind == "unit":
             if last_kind in ("unit", "ten"):
@@ -389,6 +410,7 @@ def _parse_words(v: View, i: int, nw: NumberWords) -> Number | None:
                 break
             current += val
         elif kind in ("scale", "dual"):
+            last_scale = val / 2 if kind == "dual" else val
             if kind == "dual":
                 if last_kind:
                     break
@@ -423,4 +445,6 @@ def _parse_words(v: View, i: int, nw: NumberWords) -> Number | None:
     value = total + current
     if value == 0:
         return None
+    if last_kind in ("scale", "dual") and last_scale:
+        j, value = _continue_scaled(v, j, value, last_scale, nw)
     return Number(i, j, off, _clean(value), True, scaled=scaled)

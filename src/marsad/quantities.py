@@ -355,8 +355,8 @@ class _Finder:
             return _Q(i - 1, j, 0, value, tab.signs[prev], approximate)
         if self.timeish(j):
             return None
-        if self.unknown_noun(j):
-            if self.toks[i].kind == "num" and len(self.toks[i].t) == 4 and not num.scaled:
+        if self.unknown_noun(j) and not num.scaled:
+            if self.toks[i].kind == "num" and len(self.toks[i].t) == 4:
                 return None  # a year (عام 2022 شهد)
             return _Q(i, j + 1, num.off, value, None, approximate or self.hedge_after(j + 1))
         if num.scaled:

@@ -538,7 +538,6 @@ class _Finder:
         j, cal, month, paired, moff = mm
         if k == i:
             start_off = moff
-        ykey = self.w(k) if cal == "g" else ""
         end, year, yrel, ycal = self.year_suffix(j, cal)
         rel_word: int | None = None
         if year is None and yrel is None:
@@ -547,21 +546,19 @@ class _Finder:
                 end = j + 1
         if ycal == "h":
             cal = "h"
-        # strict month names need support
-        mword = self.toks[k].t
-        strict = (
-            any(f in tab.strict_months for _, f in self.v.forms(k)) or ykey in tab.strict_months
-        )
-        if strict and mword in tab.strict_months | {("و" + x) for x in tab.strict_months}:
+        # strict month names (مارس, آب, رمضان …) need support
+        moff_k = moff if k == i else 0
+        strict = any(o == moff_k and f in tab.strict_months for o, f in self.v.forms(k))
+        if strict:
             supported = (
                 day is not None
                 or year is not None
                 or paired
                 or rel_word is not None
                 or yrel is not None
-                or self.w(k - 1) in tab.temporal_preps
-                or (k == i and any(f in tab.temporal_preps for _, f in self.v.forms(i - 1)))
             )
+            if not supported and moff_k == 0:  # بآب, باب: a glued preposition needs more
+                supported = k > 0 and any(f in tab.temporal_preps for _, f in self.v.forms(k - 1))
             if not supported:
                 return None
         if cal == "h":
@@ -822,6 +819,8 @@ class _Finder:
         if k == i:
             off = doff
         nxt = self.w(j)
+        if self.w(k - 1) in ("«", '"', "“") and nxt in ("»", '"', "”"):
+            return None  # «اليوم»: a newspaper's name
         wm = tab.weekdays.match(self.v, j, prefix=False)
         if wm is not None:
             j = wm[0]  # اليوم الجمعة, أمس الخميس
