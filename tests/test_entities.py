@@ -285,3 +285,15 @@ def test_shared_example_scores(nlp: Pipeline, tmp_path: Path) -> None:
     assert rows["entity_lenient_F1"] >= 0.85
     assert rows["entity_strict_F1"] >= 0.75
     assert rows["entity_link_acc"] >= 0.85
+
+
+def test_clitic_split_chosen_by_context(nlp: Pipeline) -> None:
+    # وجدة is the Moroccan city Oujda, or و + جدة (Jeddah): the other places decide
+    saudi = analyze(nlp, "افتتح مركز جديد في الرياض وجدة.")
+    assert mentions(saudi) == [("الرياض", "city/108410"), ("جدة", "city/105343")]
+    moroccan = analyze(nlp, "وصل الوفد إلى وجدة قادما من الرباط.")
+    assert mentions(moroccan) == [("وجدة", "city/2540483"), ("الرباط", "city/2538475")]
+
+
+def test_kaf_is_not_split_off_a_bare_name(nlp: Pipeline) -> None:
+    assert analyze(nlp, "يقول إريك كاران إن الأمر صعب.").entities == ()

@@ -42,6 +42,20 @@ class Mention:
     end: int
     candidates: tuple[str, ...]
     loose: bool = False
+    #: other readings of the same tokens with another clitic split: ``(start, candidates)``
+    #: (``وجدة`` is Oujda, or و + جدة)
+    others: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A match at one position: ``n`` tokens, ``strip`` clitic letters, candidate ids."""
+
+    n: int
+    strip: int
+    ids: tuple[str, ...]
+    loose: bool = False
+    others: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +89,8 @@ def _strip_list(key: str) -> list[tuple[str, int]]:
     if len(rest) > 3 and rest[0] in _CONJ:
         rest, n = rest[1:], 1
         out.append((rest, n))
-    if len(rest) > 3 and rest[0] in _PREP:
+    if len(rest) > 3 and rest[0] in _PREP and (rest[0] != "ك" or rest.startswith("كال")):
+        # ك (like) before a bare name is rare and کاران is not ك + اران
         if rest.startswith("لل"):
             out.append(("ا" + rest[1:], n + 1))  # ل + ال: للحرس → الحرس, span from لحرس
         out.append((rest[1:], n + 1))
@@ -120,18 +135,23 @@ class Matcher:
         out: list[Mention] = []
         i = 0
         while i < len(stream):
-            best: tuple[int, int, tuple[str, ...], bool] | None = None  # (n, strip, ids, loose)
+            best: _Hit | None = None
             tok = doc.tokens[stream[i][0]]
             if tok.kind in ("word", "latin", "number"):
                 best = self._best_at(keys, i, tok)
             if best is None:
                 i += 1
                 continue
-            n, strip, ids, loose = best
+            n, ids = best.n, best.ids
             first_tok = doc.tokens[stream[i][0]]
             last_tok = doc.tokens[stream[i + n - 1][0]]
-            start = _after_clitics(first_tok, strip)
-            out.append(Mention(stream[i][0], stream[i + n - 1][0], start, last_tok.end, ids, loose))
+            start = _after_clitics(first_tok, best.strip)
+            others = tuple((_after_clitics(first_tok, st), o) for st, o in best.others)
+            out.append(
+                Mention(
+                    stream[i][0], stream[i + n - 1][0], start, last_tok.end, ids, best.loose, others
+                )
+            )
             if n > 1 and all(self.kb.entries[x].type == "EVENT" for x in ids):
                 out += self._nested(doc, stream, keys, i + 1, i + n)
             i += n
@@ -145,12 +165,12 @@ class Matcher:
         j = lo
         while j < hi:
             best = self._best_at(keys[:hi], j, doc.tokens[stream[j][0]])
-            if best is None or best[1] or best[3]:
+            if best is None or best.strip or best.loose:
                 j += 1
                 continue
-            n = best[0]
+            n = best.n
             a, b = doc.tokens[stream[j][0]], doc.tokens[stream[j + n - 1][0]]
-            out.append(Mention(stream[j][0], stream[j + n - 1][0], a.start, b.end, best[2]))
+            out.append(Mention(stream[j][0], stream[j + n - 1][0], a.start, b.end, best.ids))
             j += n
         return out
 
@@ -174,26 +194,28 @@ class Matcher:
             return True
         return i > 0 and any(k in self.kb.cues for k, _ in _strips(keys[i - 1]))
 
-    def _best_at(
-        self, keys: Sequence[str], i: int, tok: Token
-    ) -> tuple[int, int, tuple[str, ...], bool] | None:
-        best: tuple[int, int, tuple[str, ...], bool] | None = None
+    def _best_at(self, keys: Sequence[str], i: int, tok: Token) -> _Hit | None:
         index = self.kb.index
-        variants = self.strips(keys[i])
+        # a common word is not split to find a name (كبيرا), unless the word is a name itself
+        # and both readings are kept (وجدة: Oujda, or و + جدة)
+        variants = _strips(keys[i]) if keys[i] in index else self.strips(keys[i])
+        found: list[_Hit] = []
         for k0, strip in variants:
             if k0 not in index:
                 continue
             for seq, ids in index[k0]:
                 n = len(seq)
-                if best is not None and n <= best[0]:
-                    break
                 if tuple(keys[i + 1 : i + n]) == seq[1:]:
                     if seq in self.kb.ambiguous and not self._cued(keys, i, strip):
                         continue
-                    best = (n, strip, ids, False)
+                    found.append(_Hit(n, strip, ids))
                     break
-        if best is not None or tok.kind != "word":
-            return best
+        if found:
+            n = max(h.n for h in found)
+            best, *rest = [h for h in found if h.n == n]
+            return _Hit(n, best.strip, best.ids, others=tuple((h.strip, h.ids) for h in rest))
+        if tok.kind != "word":
+            return None
         # transliteration variants of people's names (skeleton match), up to three tokens
         freq = self.lexicon.freq
         for k0, strip in variants:
@@ -208,27 +230,26 @@ class Matcher:
                 if any(freq(k) >= COMMON_WORD_FREQ * 10 for k in cand):
                     continue
                 sk = tuple(key_skeleton(k) for k in cand)
-                found = self.kb.skeletons.get(sk)
-                if found and len(found) == 1:
-                    return (n, strip, tuple(found), True)
+                loose = self.kb.skeletons.get(sk)
+                if loose and len(loose) == 1:
+                    return _Hit(n, strip, tuple(loose), True)
         return None
 
 
 def _choose(kb: KnowledgeBase, ids: tuple[str, ...], chosen: set[str], ctx: set[str]) -> str:
     """One entry among candidates: one already in the document, then one whose country is
     in the document, then countries before organisations before people …"""
+    return min(ids, key=lambda eid: _rank(kb, eid, chosen, ctx))
 
-    def rank(eid: str) -> tuple[int, int, int, int]:
-        e = kb.entries[eid]
-        kind = 0 if e.kind == "country" else 1
-        return (
-            0 if eid in chosen else 1,
-            0 if (e.country in ctx or eid in ctx) else 1,
-            kind,
-            _TYPE_RANK.get(e.type, 9),
-        )
 
-    return min(ids, key=rank)
+def _rank(kb: KnowledgeBase, eid: str, chosen: set[str], ctx: set[str]) -> tuple[int, ...]:
+    e = kb.entries[eid]
+    return (
+        0 if eid in chosen else 1,
+        0 if (e.country in ctx or eid in ctx) else 1,
+        0 if e.kind == "country" else 1,
+        _TYPE_RANK.get(e.type, 9),
+    )
 
 
 def link(
@@ -239,12 +260,19 @@ def link(
     Returns the entities, the mentions and, per entity id, the alternative KB ids.
     """
     ms = matcher.mentions(doc)
-    unambiguous = {m.candidates[0] for m in ms if len(m.candidates) == 1}
+    unambiguous = {m.candidates[0] for m in ms if len(m.candidates) == 1 and not m.others}
     ctx = unambiguous | {kb.entries[i].country or "" for i in unambiguous}
     chosen: set[str] = set()
     groups: dict[str, list[Mention]] = {}
     alts: dict[str, list[str]] = {}
-    for m in ms:
+    for k, m in enumerate(ms):
+        if m.others:  # another clitic split: keep the reading the context supports
+            best = min(
+                [(m.start, m.candidates), *m.others],
+                key=lambda o: min(_rank(kb, c, chosen, ctx)[:2] for c in o[1]),
+            )
+            if best[0] != m.start:
+                m = ms[k] = Mention(m.first, m.last, best[0], m.end, best[1], m.loose)
         eid = _choose(kb, m.candidates, chosen, ctx)
         chosen.add(eid)
         groups.setdefault(eid, []).append(m)
