@@ -181,6 +181,7 @@ class Lexicon:
     prepositions: frozenset[str]
     clause_breaks: frozenset[str]
     weapons: _Words
+    actor_nouns: _Words
     plover: Mapping[str, Any]
     cameo: Mapping[str, str]
 
@@ -335,6 +336,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         prepositions=keys("prepositions"),
         clause_breaks=keys("clause_breaks"),
         weapons=_Words.of(spec.get("weapons")),
+        actor_nouns=_Words.of(spec.get("actor_nouns")),
         plover=types,
         cameo=dict(plover.get("cameo", {})),
     )
@@ -358,7 +360,7 @@ def _nisba_stems(word: str) -> list[str]:
         if k.startswith(pre) and len(k) - len(pre) >= 4:
             k = k[len(pre) :]
             break
-    for suf in ("يتين", "يتان", "يين", "يون", "يان", "يات", "يه", "ي"):
+    for suf in ("يتين", "يتان", "يين", "يون", "يان", "يات", "يه", "يا", "ي"):
         if k.endswith(suf) and len(k) - len(suf) >= 3:
             return [k[: -len(suf)]]
     return []
@@ -693,6 +695,8 @@ def _lookup(view: _DocView, j: int) -> list[tuple[_Form, str, bool]]:
                     continue
                 out.append((f, p, fut))
     for p, core, e in _decompose(t.key, _NOUN_PROCLITICS):
+        if e == "ه" and taa_marbuta:
+            continue
         cores = [core]
         if e and core.endswith("ت"):
             cores.append(core[:-1] + "ه")
@@ -706,8 +710,12 @@ def _lookup(view: _DocView, j: int) -> list[tuple[_Form, str, bool]]:
 
 def _conditions_ok(view: _DocView, j: int, lo: int, hi: int, e: Entry) -> bool:
     toks = view.toks
-    if e.discard_after and j + 1 < hi and e.discard_after.match(toks[j + 1].bares):
-        return False
+    if e.discard_after:
+        for k in range(j + 1, min(hi, j + 4)):
+            if toks[k].punct:
+                break
+            if e.discard_after.match(toks[k].bares):
+                return False
     if e.discard_before and j - 1 >= lo and e.discard_before.match(toks[j - 1].bares):
         return False
     if e.requires:
@@ -755,7 +763,8 @@ def _find_triggers(view: _DocView, lo: int, hi: int) -> list[_Cand]:
             continue
         f, p, fut = chosen
         ns = view.norm.from_original(t.tok.start)
-        s = view.norm.to_original(ns + len(p), ns + len(p) + 1)[0] if p else t.tok.start
+        strip = len(p) - (1 if p.endswith("س") else 0)  # سـ belongs to the verb
+        s = view.norm.to_original(ns + strip, ns + strip + 1)[0] if strip else t.tok.start
         prep = None
         art = "ال" in p or p.endswith("لل")
         for ch in p.replace("ال", "").replace("لل", "ل"):
@@ -837,8 +846,38 @@ def _scan_forward(
             p = view.prep_of(j)
             if p is not None:
                 ctx = p
+            elif (
+                cand_at.get(c_ti) is not None
+                and cand_at[c_ti].entry.pos != "noun"
+                and ctx is not None
+                and args
+                and args[-1].ctx == ctx
+                and not view.conj(j)
+            ):
+                ctx = None  # after a verb, a bare noun phrase after a complete PP
             args.append(_Arg(m.eid, m.etype, ctx, j, view.conj(j)))
             j = m.last + 1
+            continue
+        if (
+            ctx is None
+            and not any(a.ctx is None for a in args)
+            and view.lex.actor_nouns.match(view.toks[j].bares)
+            and view.prep_of(j) is None
+        ):
+            # an unnamed collective subject (الشرطة، طائرات): a nisba after it names it
+            k = j + 1
+            while k < min(hi, j + 4) and not view.nisba_at(k)[0]:
+                if view.is_break(k) or k in view.mention_at or view.prep_of(k) is not None:
+                    break
+                if view.toks[k].fw in view.lex.prepositions:
+                    break
+                k += 1
+            if k < hi and view.nisba_at(k)[0]:
+                args.append(_Arg(view.nisba_at(k)[1], "GPE", None, k, False, True))
+                j = k + 1
+            else:
+                args.append(_Arg(None, "GPE", None, j, False, True))
+                j += 1
             continue
         is_n, eid = view.nisba_at(j)
         if is_n:
@@ -905,6 +944,9 @@ def _scan_back_subject(view: _DocView, c_ti: int, lo: int) -> list[_Arg]:
         if is_n and j > lo and not view.is_break(j - 1):
             out.insert(0, _Arg(eid, "GPE", None, j, False, True))
             break
+        if view.lex.actor_nouns.match(view.toks[j].bares) and view.prep_of(j) is None:
+            out.insert(0, _Arg(None, "GPE", None, j, False, True))
+            break
         if view.prep_of(j) is not None or view.toks[j].fw in view.lex.prepositions:
             break
         j -= 1
@@ -931,6 +973,19 @@ def _noun_own_source(view: _DocView, c: _Cand, hi: int) -> list[_Arg]:
         if is_n:
             out.append(_Arg(eid, "GPE", "genitive", k, False, True))
             return out
+    # a definite event noun takes its agent with ل: الزيارة المقبلة لبوتين
+    if c.article:
+        for k in range(j, min(hi, j + 2)):
+            mk_ = view.mention_at.get(k)
+            if mk_ is not None:
+                if view.prep_of(k) == "ل":
+                    out.append(_Arg(mk_.eid, mk_.etype, "genitive", k, False))
+                    return out
+                break
+            if view.is_break(k) or view.toks[k].fw in view.lex.prepositions:
+                break
+            if view.prep_of(k) is not None:
+                break
     # relative clause: العقوبات التي فرضها الغرب
     for k in range(j, min(hi, j + 6)):
         if k in view.mention_at or view.toks[k].fw in view.lex.prepositions:
@@ -968,6 +1023,7 @@ def _find_light(view: _DocView, c: _Cand, lo: int) -> int | None:
 
 def _assign(c: _Cand, args: list[_Arg], roles: Mapping[str, str], passive: bool) -> None:
     direct_slot = 0
+    offset = 1 if c.has_subject_slot else 0
     last_direct: _Arg | None = None
     for a in args:
         if a.ctx is None:
@@ -985,8 +1041,7 @@ def _assign(c: _Cand, args: list[_Arg], roles: Mapping[str, str], passive: bool)
                 direct_slot += 1
                 slot = direct_slot
             last_direct = a
-            if c.has_subject_slot:
-                slot += 1
+            slot += offset
             if slot == 1:
                 role = "target" if passive else roles.get("subject", "source")
             elif slot == 2:
@@ -1100,7 +1155,8 @@ def find_events(
         kept = [c for c in cands if not c.suppressed and _keep(view, c, lo)]
         main = [c for c in kept if not c.circumstantial]
         if main:
-            kept = main
+            physical = any(c.entry.label.kind == "physical" for c in main)
+            kept = [c for c in kept if not c.circumstantial or (c.entry.secondary and not physical)]
         seen_labels: dict[str, _Cand] = {}
         for c in kept:
             modality, c.quote = _modality(view, c, lo, hi, si)
@@ -1125,9 +1181,16 @@ def find_events(
                     and c.entry.pos == "noun"
                     and (c.source or c.target or c.entry.clear)
                 ):
-                    mod = _nested_modality(cand_at[nested_of[c.ti]])
+                    gov = cand_at[nested_of[c.ti]]
+                    mod = _nested_modality(gov)
                     if mod is None:
                         continue
+                    if gov.source and c.light is None:
+                        # هددت إيران بمهاجمة إسرائيل: the governor's actor acts, the
+                        # genitive is the object
+                        src = list(gov.source)
+                        c.target = [x for x in (*c.source, *c.target) if x not in src]
+                        c.source = src
                     c.quote = _modality(view, c, lo, hi, si)[1]
                     events.append((c, si, mod))
     events.sort(key=lambda x: x[0].start)

@@ -1,0 +1,722 @@
+"""Events: triggers per family, inflections and clitics, arguments (VSO/SVO, prepositions,
+nisbas, light verbs, genitives), modality, time and location, precision (negative cases),
+the ontology data, the component and the shared example.
+
+Documents are segmented for real; entities are hand-made records (``doc.replace``) so that
+these tests exercise the event coder alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.events import (
+    KBNisba,
+    Options,
+    build_lexicon,
+    default_lexicon,
+    event_rows,
+    find_events,
+)
+from marsad.model import PLOVER_TYPES, Document, Entity, Event, Quote, Span, TimeExpr
+from marsad.pipeline import Pipeline, registry
+
+SEG = Pipeline(["segment"])
+
+# names used in the sentences below, with their types (only those present become entities)
+NAMES: dict[str, str] = {
+    "فلاديمير بوتين": "PERSON",
+    "بوتين": "PERSON",
+    "مسعود بيزشكيان": "PERSON",
+    "بيزشكيان": "PERSON",
+    "ماكرون": "PERSON",
+    "أردوغان": "PERSON",
+    "زيلينسكي": "PERSON",
+    "نتنياهو": "PERSON",
+    "بلينكن": "PERSON",
+    "لافروف": "PERSON",
+    "عبد الفتاح السيسي": "PERSON",
+    "السيسي": "PERSON",
+    "هنية": "PERSON",
+    "أحمد": "PERSON",
+    "حماس": "ORG",
+    "حزب الله": "ORG",
+    "الأمم المتحدة": "ORG",
+    "الاتحاد الأوروبي": "ORG",
+    "الجيش اللبناني": "ORG",
+    "نيويورك تايمز": "ORG",
+    "رويترز": "ORG",
+    "روسيا": "GPE",
+    "إيران": "GPE",
+    "إسرائيل": "GPE",
+    "مصر": "GPE",
+    "فرنسا": "GPE",
+    "تركيا": "GPE",
+    "أوكرانيا": "GPE",
+    "الجزائر": "GPE",
+    "قطر": "GPE",
+    "السعودية": "GPE",
+    "الصين": "GPE",
+    "الولايات المتحدة": "GPE",
+    "واشنطن": "GPE",
+    "موسكو": "GPE",
+    "طهران": "GPE",
+    "القاهرة": "GPE",
+    "أنقرة": "GPE",
+    "الدوحة": "GPE",
+    "باريس": "GPE",
+    "بيروت": "GPE",
+    "غزة": "GPE",
+    "كييف": "GPE",
+    "الرباط": "GPE",
+    "بغداد": "GPE",
+    "جنيف": "GPE",
+}
+
+
+def mk(text: str, published: str | None = "2024-10-11", **fields: object) -> Document:
+    """A segmented document whose entities are the NAMES found in it (longest first)."""
+    doc = SEG.analyze(text, published=published)
+    taken: list[tuple[int, int]] = []
+    found: dict[str, list[Span]] = {}
+    for name in sorted(NAMES, key=len, reverse=True):
+        s = 0
+        while (k := text.find(name, s)) >= 0:
+            e = k + len(name)
+            s = e
+            if any(a < e and k < b for a, b in taken):
+                continue
+            w = k
+            while w > 0 and text[w - 1].isalpha():
+                w -= 1
+            if text[w:k] not in ("", "و", "ب", "ل", "ف", "ك", "وب", "ول"):
+                continue
+            if e < len(text) and text[e].isalpha():
+                continue
+            taken.append((k, e))
+            found.setdefault(name, []).append(Span(k, e, name))
+    ents = tuple(
+        Entity(f"E{i}", NAMES[n], n, tuple(sorted(ms, key=lambda m: m.start)))
+        for i, (n, ms) in enumerate(sorted(found.items(), key=lambda x: x[1][0].start), 1)
+    )
+    return doc.replace(entities=ents, **fields)
+
+
+def events(text: str, **kw: object) -> tuple[Document, list[Event]]:
+    opts = kw.pop("options", None)
+    doc = mk(text, **kw)  # type: ignore[arg-type]
+    return doc, find_events(doc, options=opts)  # type: ignore[arg-type]
+
+
+def names(doc: Document, ids: tuple[str, ...]) -> set[str]:
+    out = set()
+    for i in ids:
+        e = doc.entity(i)
+        assert e is not None
+        out.add(e.name_ar)
+    return out
+
+
+def only(text: str, label: str, **kw: object) -> tuple[Document, Event]:
+    doc, evs = events(text, **kw)
+    hits = [e for e in evs if e.label == label]
+    assert len(hits) == 1, f"{text!r}: {[(e.label, e.trigger.text) for e in evs]}"
+    return doc, hits[0]
+
+
+# -- trigger families: label, PLOVER type, source and target ---------------------------------
+FAMILIES = [
+    ("التقى بوتين مع أردوغان في أنقرة.", "MEET", "CONSULT", {"بوتين"}, {"أردوغان"}),
+    ("اجتمع ماكرون مع زيلينسكي في باريس.", "MEET", "CONSULT", {"ماكرون"}, {"زيلينسكي"}),
+    ("استقبل السيسي نتنياهو في القاهرة.", "HOST", "CONSULT", {"السيسي"}, {"نتنياهو"}),
+    ("زار أردوغان قطر الأسبوع الماضي.", "VISIT", "CONSULT", {"أردوغان"}, {"قطر"}),
+    ("وصل لافروف إلى الدوحة في زيارة رسمية.", "VISIT", "CONSULT", {"لافروف"}, {"الدوحة"}),
+    ("أجرى بلينكن محادثات مع لافروف في جنيف.", "NEGOTIATE", "CONSULT", {"بلينكن"}, {"لافروف"}),
+    ("أشاد بوتين بموقف الصين.", "PRAISE", "SUPPORT", {"بوتين"}, {"الصين"}),
+    ("رحبت قطر بقرار الأمم المتحدة.", "ENDORSE", "SUPPORT", {"قطر"}, {"الأمم المتحدة"}),
+    ("أدانت مصر هجوم إسرائيل على غزة.", "CRITICIZE/CONDEMN", "ACCUSE", {"مصر"}, {"إسرائيل"}),
+    (
+        "ندد الاتحاد الأوروبي بسياسات إيران.",
+        "CRITICIZE/CONDEMN",
+        "ACCUSE",
+        {"الاتحاد الأوروبي"},
+        {"إيران"},
+    ),
+    ("انتقد ماكرون أردوغان بشدة.", "CRITICIZE/CONDEMN", "ACCUSE", {"ماكرون"}, {"أردوغان"}),
+    ("اتهم بلينكن طهران بإرسال صواريخ إلى موسكو.", "ACCUSE", "ACCUSE", {"بلينكن"}, {"طهران"}),
+    ("هدد نتنياهو حزب الله برد قاس.", "WARN/THREATEN", "THREATEN", {"نتنياهو"}, {"حزب الله"}),
+    ("توعدت إيران إسرائيل بالانتقام.", "WARN/THREATEN", "THREATEN", {"إيران"}, {"إسرائيل"}),
+    (
+        "حذرت روسيا الولايات المتحدة من التصعيد.",
+        "WARN/THREATEN",
+        "THREATEN",
+        {"روسيا"},
+        {"الولايات المتحدة"},
+    ),
+    ("تعهد نتنياهو بالرد على إيران.", "WARN/THREATEN", "THREATEN", {"نتنياهو"}, {"إيران"}),
+    ("وجه بوتين دعوة إلى بيزشكيان لحضور القمة.", "INVITE", "REQUEST", {"بوتين"}, {"بيزشكيان"}),
+    ("دعا أردوغان بوتين إلى زيارة أنقرة.", "INVITE", "REQUEST", {"أردوغان"}, {"بوتين"}),
+    ("دعت فرنسا إلى وقف إطلاق النار في غزة.", "REQUEST", "REQUEST", {"فرنسا"}, set()),
+    ("طالبت الجزائر فرنسا بالاعتذار.", "DEMAND", "REQUEST", {"الجزائر"}, {"فرنسا"}),
+    (
+        "وقعت مصر والسعودية اتفاقية للتعاون الاقتصادي.",
+        "AGREE/SIGN",
+        "AGREE",
+        {"مصر", "السعودية"},
+        set(),
+    ),
+    ("أبرمت قطر صفقة مع فرنسا.", "AGREE/SIGN", "AGREE", {"قطر"}, {"فرنسا"}),
+    ("زودت إيران روسيا بطائرات مسيرة.", "SUPPLY/TRANSFER", "AID", {"إيران"}, {"روسيا"}),
+    (
+        "أرسلت الولايات المتحدة أسلحة إلى أوكرانيا.",
+        "SUPPLY/TRANSFER",
+        "AID",
+        {"الولايات المتحدة"},
+        {"أوكرانيا"},
+    ),
+    ("تسلمت روسيا صواريخ من إيران.", "RECEIVE", "AID", {"إيران"}, {"روسيا"}),
+    ("قدمت قطر مساعدات إنسانية إلى غزة.", "AID", "AID", {"قطر"}, {"غزة"}),
+    ("هاجمت حماس إسرائيل صباح اليوم.", "ATTACK", "ASSAULT", {"حماس"}, {"إسرائيل"}),
+    ("قصفت روسيا كييف بالصواريخ.", "SHELL", "ASSAULT", {"روسيا"}, {"كييف"}),
+    ("استهدفت إسرائيل بيروت بغارة جوية.", "ATTACK", "ASSAULT", {"إسرائيل"}, {"بيروت"}),
+    ("شنت إسرائيل غارات على غزة.", "AIRSTRIKE", "ASSAULT", {"إسرائيل"}, {"غزة"}),
+    ("أطلقت إيران صواريخ على إسرائيل.", "SHELL", "ASSAULT", {"إيران"}, {"إسرائيل"}),
+    ("اغتالت إسرائيل هنية في طهران.", "KILL/ASSASSINATE", "ASSAULT", {"إسرائيل"}, {"هنية"}),
+    (
+        "فرضت الولايات المتحدة عقوبات على إيران.",
+        "SANCTION",
+        "SANCTION",
+        {"الولايات المتحدة"},
+        {"إيران"},
+    ),
+    ("قطعت الجزائر علاقاتها مع المغرب.", "SEVER", "SANCTION", {"الجزائر"}, set()),
+    ("نفت إيران تزويد روسيا بالأسلحة.", "DENY", "REJECT", {"إيران"}, set()),
+    ("رفضت مصر المقترح الإسرائيلي.", "REJECT", "REJECT", {"مصر"}, set()),
+    ("انسحب الجيش اللبناني من مواقعه.", "WITHDRAW", "RETREAT", {"الجيش اللبناني"}, set()),
+    ("تظاهر آلاف في الرباط احتجاجا على الغلاء.", "PROTEST", "PROTEST", set(), set()),
+    ("اعتقلت الشرطة أحمد في بغداد.", "ARREST", "COERCE", set(), {"أحمد"}),
+    ("تعاونت مصر وقطر في الوساطة.", "COOPERATE", "COOPERATE", {"مصر", "قطر"}, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "ptype", "src", "tgt"), FAMILIES)
+def test_trigger_families(text: str, label: str, ptype: str, src: set[str], tgt: set[str]) -> None:
+    doc, ev = only(text, label)
+    assert ev.type == ptype
+    assert ev.type in PLOVER_TYPES
+    assert src <= names(doc, ev.source), (text, names(doc, ev.source))
+    assert tgt <= names(doc, ev.target), (text, names(doc, ev.target))
+    assert not (names(doc, ev.source) & names(doc, ev.target))
+    assert doc.text[ev.trigger.start : ev.trigger.end] == ev.trigger.text
+    assert ev.cameo is not None
+
+
+# -- inflections and clitics -------------------------------------------------------------------
+INFLECTIONS = [
+    ("التقت فرنسا مع مصر.", "MEET", "التقت"),
+    ("التقيا في جنيف بوتين وماكرون.", "MEET", "التقيا"),
+    ("التقوا مع بوتين أمس.", "MEET", "التقوا"),
+    ("يلتقي بوتين مع أردوغان غدا.", "MEET", "يلتقي"),
+    ("وسيلتقي ماكرون مع زيلينسكي.", "MEET", "سيلتقي"),
+    ("فالتقى بوتين أردوغان.", "MEET", "التقى"),
+    ("التقاه بوتين في موسكو.", "MEET", "التقاه"),
+    ("وأدانت مصر القرار.", "CRITICIZE/CONDEMN", "أدانت"),
+    ("أدانوا الاتحاد الأوروبي بشدة.", "CRITICIZE/CONDEMN", "أدانوا"),
+    ("تدين قطر الهجمات.", "CRITICIZE/CONDEMN", "تدين"),
+    ("ويزور أردوغان الدوحة.", "VISIT", "يزور"),
+    ("وسيزور ماكرون الجزائر.", "VISIT", "سيزور"),
+    ("وخلال زيارته إلى موسكو، التقى بيزشكيان بوتين.", "MEET", "التقى"),
+    ("بدأت زيارتها إلى القاهرة مصر.", "VISIT", "زيارتها"),
+    ("شنت روسيا هجوما على كييف.", "ATTACK", "هجوما"),
+    ("نفذت حماس هجماتها على إسرائيل.", "ATTACK", "هجماتها"),
+    ("واتهمت إيران الولايات المتحدة بالتصعيد.", "ACCUSE", "اتهمت"),
+    ("يتهمون حماس بخرق الهدنة.", "ACCUSE", "يتهمون"),
+    ("ونددت قطر بالغارات.", "CRITICIZE/CONDEMN", "نددت"),
+    ("تظاهروا أمام السفارة في باريس.", "PROTEST", "تظاهروا"),
+    ("يتظاهرون كل جمعة في الجزائر.", "PROTEST", "يتظاهرون"),
+    ("نظم العمال إضرابا عاما في الرباط.", "STRIKE", "إضرابا"),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "trigger"), INFLECTIONS)
+def test_inflections_and_clitics(text: str, label: str, trigger: str) -> None:
+    _doc, evs = events(text)
+    hits = [e for e in evs if e.label == label]
+    assert hits, (text, [(e.label, e.trigger.text) for e in evs])
+    assert hits[0].trigger.text == trigger
+
+
+def test_trigger_span_drops_proclitics_only() -> None:
+    _doc, ev = only("ولم تصدر أي تعليقات، وأدانتها قطر.", "CRITICIZE/CONDEMN")
+    assert ev.trigger.text == "أدانتها"
+    _doc, ev = only("نفذت حماس هجماتها على إسرائيل.", "ATTACK")
+    assert ev.trigger.text == "هجماتها"
+
+
+# -- arguments ------------------------------------------------------------------------------------
+def test_vso_subject_then_object() -> None:
+    doc, ev = only("استقبل الرئيس المصري عبد الفتاح السيسي ماكرون في القاهرة.", "HOST")
+    assert names(doc, ev.source) == {"عبد الفتاح السيسي"}
+    assert names(doc, ev.target) == {"ماكرون"}
+    assert names(doc, (ev.location,)) == {"القاهرة"}  # type: ignore[arg-type]
+
+
+def test_svo_subject_before_verb() -> None:
+    doc, ev = only("وقالت واشنطن إن روسيا تسلمت صواريخ من إيران.", "RECEIVE")
+    assert names(doc, ev.source) == {"إيران"}
+    assert names(doc, ev.target) == {"روسيا"}
+
+
+def test_compound_subject() -> None:
+    doc, ev = only("موسكو وطهران تتعاونان في المجال العسكري.", "COOPERATE")
+    assert names(doc, ev.source) == {"موسكو", "طهران"}
+
+
+def test_compound_target_after_preposition() -> None:
+    doc, ev = only("التقى لافروف ببوتين وبيزشكيان في موسكو.", "MEET")
+    assert names(doc, ev.source) == {"لافروف"}
+    assert {"بوتين", "بيزشكيان"} <= names(doc, ev.target)
+
+
+def test_title_before_name_is_not_a_nisba_actor() -> None:
+    doc, ev = only("التقى الرئيس الروسي فلاديمير بوتين مع الرئيس الإيراني مسعود بيزشكيان.", "MEET")
+    assert names(doc, ev.source) == {"فلاديمير بوتين"}
+    assert names(doc, ev.target) == {"مسعود بيزشكيان"}
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "src", "tgt"),
+    [
+        ("قصفت طائرات إسرائيلية غزة.", "SHELL", {"إسرائيل"}, {"غزة"}),
+        ("أسفرت غارة إسرائيلية على بيروت عن دمار كبير.", "AIRSTRIKE", {"إسرائيل"}, {"بيروت"}),
+        ("أدانت قطر الهجمات الروسية على أوكرانيا.", "CRITICIZE/CONDEMN", {"قطر"}, {"روسيا"}),
+        ("وصلت شحنات أسلحة إيرانية إلى روسيا.", "SUPPLY/TRANSFER", {"إيران"}, {"روسيا"}),
+    ],
+)
+def test_nisba_actors(text: str, label: str, src: set[str], tgt: set[str]) -> None:
+    doc = mk(text)
+    ents = list(doc.entities)
+    # the country a nisba stands for must be an entity of the document for an id to exist
+    for country in src | tgt:
+        if not any(e.name_ar == country for e in ents):
+            ents.append(Entity(f"E{len(ents) + 1}", "GPE", country, ()))
+    doc = doc.replace(entities=tuple(ents))
+    evs = [e for e in find_events(doc) if e.label == label]
+    assert evs, [(e.label, e.trigger.text) for e in find_events(doc)]
+    assert names(doc, evs[0].source) == src
+    assert tgt <= names(doc, evs[0].target)
+
+
+def test_nisba_resolver_fallback_on_capital() -> None:
+    doc = mk("فرضت عقوبات روسية جديدة على أوكرانيا، كما قالت موسكو.")
+    res = KBNisba.load()
+    eid = res("روسية", doc)
+    assert eid is not None and doc.entity(eid).name_ar == "موسكو"  # type: ignore[union-attr]
+    assert res("الدولية", doc) is None
+
+
+def test_unresolved_nisba_still_fills_the_subject_slot() -> None:
+    doc, ev = only("قصفت طائرات إسرائيلية غزة.", "SHELL")  # Israel not an entity here
+    assert ev.source == ()
+    assert names(doc, ev.target) == {"غزة"}
+
+
+def test_masdar_with_genitive_agent_and_lam_target() -> None:
+    doc, ev = only("وقالت حماس إنه رد على اغتيال إسرائيل لهنية.", "KILL/ASSASSINATE")
+    assert names(doc, ev.source) == {"إسرائيل"}
+    assert names(doc, ev.target) == {"هنية"}
+
+
+def test_masdar_genitive_victim() -> None:
+    doc, ev = only("أعلنت حماس مقتل هنية في طهران.", "KILL")
+    assert names(doc, ev.target) == {"هنية"}
+    assert names(doc, (ev.location,)) == {"طهران"}  # type: ignore[arg-type]
+
+
+def test_light_verb_gives_the_noun_its_actor() -> None:
+    doc, ev = only("شنت إسرائيل هجوما على حزب الله في بيروت.", "ATTACK")
+    assert names(doc, ev.source) == {"إسرائيل"}
+    assert names(doc, ev.target) == {"حزب الله"}
+
+
+def test_light_verb_with_preposition_makes_genitive_the_object() -> None:
+    doc, ev = only("وافقت إيران على إمداد روسيا بالطائرات المسيرة.", "SUPPLY/TRANSFER")
+    assert names(doc, ev.source) == {"إيران"}
+    assert names(doc, ev.target) == {"روسيا"}
+    assert ev.cameo == "072"  # military aid: a weapon object
+
+
+def test_relative_clause_actor() -> None:
+    doc, ev = only("رفضت روسيا العقوبات التي فرضها الاتحاد الأوروبي.", "REJECT")
+    assert names(doc, ev.source) == {"روسيا"}
+    assert names(doc, ev.target) == {"الاتحاد الأوروبي"}
+
+
+def test_participle_takes_main_clause_actor() -> None:
+    doc, evs = events("أدان بيزشكيان الغارات على غزة، محذرا من أن الوضع خطير.")
+    warn = [e for e in evs if e.label == "WARN/THREATEN"]
+    assert warn and names(doc, warn[0].source) == {"بيزشكيان"}
+
+
+def test_dropped_subject_inherits_from_previous_event() -> None:
+    doc, evs = events("التقى بوتين مع أردوغان في أنقرة. وأشاد بالعلاقات مع تركيا.")
+    praise = [e for e in evs if e.label == "PRAISE"]
+    assert praise and names(doc, praise[0].source) == {"بوتين"}
+
+
+def test_dropped_subject_inherits_quote_speaker() -> None:
+    text = "وقال لافروف إن الوضع خطير. وحذر من التصعيد."
+    doc = mk(text)
+    q = Quote(text.index("الوضع"), text.index("خطير") + 4, "الوضع خطير", speaker="E1")
+    doc = doc.replace(quotes=(q,))
+    warn = [e for e in find_events(doc) if e.label == "WARN/THREATEN"]
+    assert warn and names(doc, warn[0].source) == {"لافروف"}
+
+
+def test_retaliation_targets_the_earlier_attacker() -> None:
+    doc = mk("تخشى المنطقة انتقاما إسرائيليا محتملا للهجوم الإيراني على إسرائيل.")
+    ents = (*doc.entities, Entity("E99", "GPE", "إيران", ()))
+    doc = doc.replace(entities=ents)
+    evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
+    assert len(evs) == 1
+    assert names(doc, evs[0].source) == {"إسرائيل"}
+    assert names(doc, evs[0].target) == {"إيران"}
+    assert evs[0].modality == "hypothetical"
+
+
+def test_weapons_are_not_actors() -> None:
+    text = "أبرمت قطر صفقة لشراء مقاتلات رافال."
+    doc = mk(text)
+    k = text.index("رافال")
+    doc = doc.replace(
+        entities=(*doc.entities, Entity("E9", "WEAPON", "رافال", (Span(k, k + 5, "رافال"),)))
+    )
+    ev = next(e for e in find_events(doc) if e.label == "AGREE/SIGN")
+    assert "E9" not in ev.target and "E9" not in ev.source
+
+
+# -- modality -------------------------------------------------------------------------------------
+MODALITIES = [
+    ("التقى بوتين مع أردوغان.", "MEET", "asserted"),
+    ("ولم يلتق بوتين مع زيلينسكي.", "MEET", "denied"),
+    ("لن تزور فرنسا الجزائر.", "VISIT", "denied"),
+    ("لا تدين قطر الهجمات.", "CRITICIZE/CONDEMN", "denied"),
+    ("أكدت القاهرة عدم توقيع اتفاق مع إسرائيل.", "AGREE/SIGN", "denied"),
+    ("سيزور أردوغان الدوحة.", "VISIT", "planned"),
+    ("سوف يلتقي بوتين مع بيزشكيان.", "MEET", "planned"),
+    ("من المقرر أن يلتقي ماكرون مع زيلينسكي.", "MEET", "planned"),
+    ("يعتزم بلينكن زيارة القاهرة.", "VISIT", "planned"),
+    ("تناولت المحادثات الزيارة المقبلة لبوتين إلى تركيا.", "VISIT", "planned"),
+    ("إذا هاجمت إسرائيل إيران فسيكون الرد قاسيا.", "ATTACK", "hypothetical"),
+    ("لو زار ماكرون الجزائر لتغير الموقف.", "VISIT", "hypothetical"),
+    ("في حال فرضت الولايات المتحدة عقوبات على الصين سترد بكين.", "SANCTION", "hypothetical"),
+    ("قد تقصف روسيا كييف مجددا.", "SHELL", "hypothetical"),
+    ("يخشى الجميع هجوما إسرائيليا محتملا على إيران.", "ATTACK", "hypothetical"),
+    ("وبحسب رويترز، التقى لافروف مع بلينكن في جنيف.", "MEET", "reported"),
+    ("ووفقا لمسؤولين، زار أردوغان قطر سرا.", "VISIT", "reported"),
+    ("وظهرت تقارير حول تسليم شحنات أسلحة روسية إلى إيران.", "SUPPLY/TRANSFER", "reported"),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "modality"), MODALITIES)
+def test_modality(text: str, label: str, modality: str) -> None:
+    doc = mk(text)
+    if "روسية" in text:
+        doc = doc.replace(entities=(*doc.entities, Entity("E98", "GPE", "روسيا", ())))
+    evs = [e for e in find_events(doc) if e.label == label]
+    assert evs, (text, [(e.label, e.trigger.text) for e in find_events(doc)])
+    assert evs[0].modality == modality
+
+
+def test_reported_inside_quote_links_the_quote() -> None:
+    text = "وقالت طهران إن روسيا تسلمت صواريخ من إيران."
+    doc = mk(text)
+    s = text.index("روسيا")
+    q = Quote(s, len(text) - 1, text[s:-1], speaker="E1", direct=False)
+    other = Quote(0, 5, text[0:5], speaker=None)
+    doc = doc.replace(quotes=(other, q))
+    ev = next(e for e in find_events(doc) if e.label == "RECEIVE")
+    assert ev.modality == "reported"
+    assert ev.quote == 1
+
+
+def test_direct_quote_needs_full_arguments() -> None:
+    text = "وقال بوتين: «إننا نتعاون بشكل نشط»."
+    doc = mk(text)
+    s = text.index("إننا")
+    doc = doc.replace(quotes=(Quote(s, text.index("»"), text[s : text.index("»")], speaker="E1"),))
+    assert [e for e in find_events(doc) if e.label == "COOPERATE"] == []
+
+
+def test_threatened_events_are_nested_and_optional() -> None:
+    text = "هددت إيران بمهاجمة إسرائيل."
+    doc, evs = events(text)
+    assert [e.label for e in evs] == ["WARN/THREATEN"]
+    doc, evs = events(text, options=Options(nested=True))
+    attack = [e for e in evs if e.type == "ASSAULT"]
+    assert attack and attack[0].modality == "threatened"
+    assert names(doc, attack[0].target) == {"إسرائيل"}
+
+
+def test_denial_nested_event_optional() -> None:
+    _doc, evs = events("نفت إيران إرسال أسلحة إلى روسيا.", options=Options(nested=True))
+    deny = [e for e in evs if e.label == "DENY"]
+    supply = [e for e in evs if e.label == "SUPPLY/TRANSFER"]
+    assert deny and supply and supply[0].modality == "denied"
+
+
+def test_future_time_makes_present_tense_planned() -> None:
+    text = "يزور ماكرون الجزائر يوم 20 أكتوبر."
+    doc = mk(text)
+    k = text.index("20")
+    doc = doc.replace(times=(TimeExpr(k, k + 8, text[k : k + 8], "2024-10-20"),))
+    ev = next(e for e in find_events(doc) if e.label == "VISIT")
+    assert ev.modality == "planned"
+    assert ev.time == "2024-10-20"
+
+
+# -- time and location ---------------------------------------------------------------------------
+def test_time_nearest_resolved_expression() -> None:
+    text = "زار بوتين إيران في يوليو 2022 بعد أشهر من الغزو."
+    doc = mk(text)
+    k = text.index("يوليو")
+    d = text.index("أشهر")
+    doc = doc.replace(
+        times=(
+            TimeExpr(k, k + 10, text[k : k + 10], "2022-07"),
+            TimeExpr(d, d + 4, "أشهر", "P3M", kind="duration"),
+        )
+    )
+    ev = next(e for e in find_events(doc) if e.label == "VISIT")
+    assert ev.time == "2022-07"
+
+
+def test_publication_date_for_lead_past_events_only() -> None:
+    _doc, evs = events("أدانت مصر الغارات على غزة.")
+    assert evs[0].time == "2024-10-11"
+    _doc, evs = events("ستدين مصر الغارات على غزة.")
+    assert evs[0].time is None  # planned: no date from publication
+    _doc, evs = events("أدانت مصر الغارات على غزة.", published=None)
+    assert evs[0].time is None
+
+
+def test_no_location_for_verbal_events() -> None:
+    _doc, ev = only("أدان بيزشكيان العمليات الإسرائيلية في غزة.", "CRITICIZE/CONDEMN")
+    assert ev.location is None
+
+
+# -- precision: negatives ----------------------------------------------------------------------
+NEGATIVES = [
+    "ضرب الوزير مثلا بالتجربة الماليزية.",
+    "ونقلت صحيفة نيويورك تايمز عن مسؤولين قولهم إن الوضع هادئ.",
+    "عقدت قمة البريكس في كازان.",
+    "أسقطت الدفاعات الجوية طائرة مسيرة فوق البحر.",
+    "توقع البنك الدولي نمو الاقتصاد المصري.",
+    "قال طالب جامعي إن الامتحانات صعبة.",
+    "وصلت الأسعار إلى مستويات قياسية.",
+    "أصيب الرئيس بفيروس كورونا.",
+    "تعمل الحكومة بحذر على الملف.",
+    "تدفع إيران ثمن سياساتها.",
+    "وجهت له ضربة قاضية في الجولة الأخيرة.",
+    "يمثل المستقبل تحديا كبيرا للمنطقة.",
+    "ذهب الطالب إلى المدرسة مع أخيه.",
+    "يبحث العلماء عن علاج جديد.",
+    "وقعت حادثة سير على الطريق السريع.",
+    "نقل المريض إلى المستشفى.",
+    "تسليم الجوائز في حفل كبير.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_no_event(text: str) -> None:
+    _doc, evs = events(text)
+    assert evs == [], [(e.label, e.trigger.text) for e in evs]
+
+
+def test_ceasefire_is_not_shooting() -> None:
+    _doc, evs = events("طالبت قطر بوقف إطلاق النار في غزة.")
+    assert all(e.type != "ASSAULT" for e in evs)
+
+
+def test_naql_reporting_vs_transfer() -> None:
+    doc, evs = events("ونقلت رويترز عن مسؤولين أن روسيا بدأت نقل أسلحة إلى إيران.")
+    supply = [e for e in evs if e.label == "SUPPLY/TRANSFER"]
+    assert len(supply) == 1 and supply[0].trigger.text == "نقل"
+    assert names(doc, supply[0].source) == {"روسيا"}
+    assert names(doc, supply[0].target) == {"إيران"}
+
+
+def test_anaphoric_definite_noun_is_not_a_new_event() -> None:
+    _doc, evs = events("وتعهد نتنياهو بالرد على الهجوم.")
+    assert [e.label for e in evs] == ["WARN/THREATEN"]
+
+
+def test_circumstantial_noun_is_background() -> None:
+    _doc, evs = events("وصل لافروف إلى طهران في زيارة رسمية.")
+    assert [e.label for e in evs] == ["VISIT"]
+
+
+def test_nested_complement_is_not_a_separate_event() -> None:
+    doc, evs = events("اتهم بلينكن طهران بإرسال صواريخ إلى موسكو.")
+    assert [e.label for e in evs] == ["ACCUSE"]
+    assert names(doc, evs[0].target) == {"طهران"}
+
+
+def test_light_verb_and_noun_are_one_event() -> None:
+    _doc, evs = events("فرضت الولايات المتحدة عقوبات جديدة على إيران.")
+    assert len([e for e in evs if e.type == "SANCTION"]) == 1
+
+
+def test_one_event_per_trigger_and_no_repeat_in_sentence() -> None:
+    _doc, evs = events("تظاهر المحتجون في الرباط وتظاهروا مجددا.")
+    assert len({e.trigger.start for e in evs}) == len(evs)
+    assert len([e for e in evs if e.type == "PROTEST"]) == 1
+
+
+def test_preposition_alone_is_no_event() -> None:
+    _doc, evs = events("مع إيران وعلى إسرائيل وإلى روسيا.")
+    assert evs == []
+
+
+def test_empty_and_unsegmented_documents() -> None:
+    assert find_events(Document(text="")) == []
+    assert find_events(Document(text="التقى بوتين أردوغان")) == []  # no tokens yet
+
+
+# -- protest and assault sentences (no entities needed) ---------------------------------------
+@pytest.mark.parametrize(
+    ("text", "ptype"),
+    [
+        ("قتل ثلاثة جنود في هجوم مسلح على نقطة تفتيش.", "ASSAULT"),
+        ("انفجرت سيارة مفخخة في سوق شعبي.", "ASSAULT"),
+        ("اندلعت اشتباكات عنيفة بين الجيش ومسلحين.", "ASSAULT"),
+        ("أسفر الهجوم عن مقتل 12 شخصا.", "ASSAULT"),
+        ("تعرضت قافلة عسكرية لكمين شمال البلاد.", "ASSAULT"),
+        ("استشهد شاب برصاص قوات الاحتلال.", "ASSAULT"),
+        ("اختطف مسلحون ثلاثة عمال أجانب.", "ASSAULT"),
+        ("سقط صاروخ على مبنى سكني.", "ASSAULT"),
+        ("خرج مئات المحتجين في مسيرة حاشدة وسط المدينة.", "PROTEST"),
+        ("اعتصم عشرات الأطباء أمام وزارة الصحة.", "PROTEST"),
+        ("شهدت مدن عدة احتجاجات غاضبة على انقطاع الكهرباء.", "PROTEST"),
+        ("نفذ المعلمون وقفة احتجاجية أمام مقر الحكومة.", "PROTEST"),
+        ("رفع المتظاهرون لافتات تندد بالفساد.", "PROTEST"),
+        ("تجمع مئات الطلاب في ساحة الجامعة للتنديد بالقرار.", "PROTEST"),
+        ("اندلعت أعمال شغب في ضواحي المدينة.", "PROTEST"),
+    ],
+)
+def test_assault_and_protest_sentences(text: str, ptype: str) -> None:
+    _doc, evs = events(text)
+    types = {e.type for e in evs}
+    assert ptype in types, (text, [(e.label, e.trigger.text) for e in evs])
+    other = {"ASSAULT", "PROTEST"} - {ptype}
+    assert not (types & other)
+
+
+# -- ontology data ---------------------------------------------------------------------------------
+def test_plover_types_match_the_model() -> None:
+    lex = default_lexicon()
+    assert sorted(lex.plover) == sorted(PLOVER_TYPES)
+
+
+def test_every_label_maps_to_a_valid_type_mode_and_cameo() -> None:
+    lex = default_lexicon()
+    for lab in lex.labels.values():
+        assert lab.type in PLOVER_TYPES
+        assert lab.mode is None or lab.mode in lex.plover[lab.type]["modes"]
+        assert lab.cameo in lex.cameo, lab.name
+    for forms in (*lex.verbs.values(), *lex.nouns.values()):
+        for f in forms:
+            assert f.entry.cameo in lex.cameo, f.entry.lemma
+
+
+def test_cameo_codes_of_each_type_are_unique_and_defect_free() -> None:
+    lex = default_lexicon()
+    seen: dict[str, str] = {}
+    for t, d in lex.plover.items():
+        for code in d["cameo"]:
+            assert code.isdigit() and 2 <= len(code) <= 4
+            assert code not in seen, (code, t, seen.get(code))
+            seen[code] = t
+    assert "106" in seen and "1056" not in seen["106"]
+    assert all("Ò" not in g and "matyerial" not in g for g in lex.cameo.values())
+
+
+def test_lexicon_rejects_unknown_type_or_mode() -> None:
+    plover = {"types": {"ASSAULT": {"modes": ["aerial"]}}, "cameo": {}}
+    with pytest.raises(ValueError):
+        build_lexicon({"labels": {"X": {"type": "NOPE"}}}, plover)
+    with pytest.raises(ValueError):
+        build_lexicon({"labels": {"X": {"type": "ASSAULT", "mode": "nope"}}}, plover)
+
+
+# -- component, export, example -------------------------------------------------------------------
+def test_component_registered_and_requirements() -> None:
+    info = registry()["events"]
+    assert set(info.requires) == {"sentences", "tokens", "entities", "times", "quotes"}
+    assert info.assigns == ("events",)
+
+
+def test_component_in_a_pipeline() -> None:
+    reg = registry()
+    names_ = [n for n in ("segment", "entities", "times", "quantities", "quotes") if n in reg]
+    if not {"entities", "times", "quotes"} <= set(names_):
+        pytest.skip("entities/times/quotes components not available")
+    p = Pipeline([*names_, "events"])
+    doc = p.analyze(
+        "التقى الرئيس الروسي فلاديمير بوتين مع أردوغان في أنقرة.", published="2024-10-11"
+    )
+    assert [e.type for e in doc.events] == ["CONSULT"]
+    assert not [w for w in doc.warnings if w.code == "W002"]
+    d = doc.to_dict()
+    assert d["events"][0]["label"] == "MEET"
+    back = Document.from_dict(json.loads(json.dumps(d)))
+    assert back.events[0].confidence == doc.events[0].confidence
+
+
+def test_event_rows_export() -> None:
+    doc = mk("فرضت الولايات المتحدة عقوبات على إيران في بغداد.")
+    doc = doc.replace(events=tuple(find_events(doc)), id="a1")
+    rows = event_rows(doc)
+    assert rows and rows[0]["type"] == "SANCTION" and rows[0]["article"] == "a1"
+    assert rows[0]["source_ar"] == "الولايات المتحدة"
+    assert rows[0]["cameo"] == "163"
+    assert rows[0]["start"] < rows[0]["end"]
+
+
+def test_confidence_grows_with_arguments() -> None:
+    _doc, evs = events("اعتقلت الشرطة أحمد. اعتقلت الشرطة عشرات.")
+    assert len(evs) == 2
+    assert evs[0].confidence is not None and evs[1].confidence is not None
+    assert evs[0].confidence > evs[1].confidence
+
+
+def _scorer(shared: Path) -> object:
+    spec = importlib.util.spec_from_file_location("score", shared / "tools" / "score.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.shared
+def test_shared_example_event_f1(shared: Path) -> None:
+    reg = registry()
+    names_ = [n for n in ("segment", "entities", "times", "quantities", "quotes") if n in reg]
+    if not {"entities", "times", "quotes"} <= set(names_):
+        pytest.skip("entities/times/quotes components not available")
+    p = Pipeline([*names_, "events"])
+    art = shared / "examples" / "articles" / "ashgabat-2024-10-11.txt"
+    gold = json.loads((shared / "examples" / "gold" / "ashgabat-2024-10-11.json").read_text())
+    gold["_text"] = art.read_text(encoding="utf-8")
+    doc = p.analyze(gold["_text"], published=dt.date(2024, 10, 11), id="ashgabat-2024-10-11")
+    sc = _scorer(shared)
+    t = sc.Tally()  # type: ignore[attr-defined]
+    sc.score_doc(gold, doc.to_dict(), t)  # type: ignore[attr-defined]
+    f1 = sc.f1(t["event_tp"], t["event_pred"], t["event_gold"])[2]  # type: ignore[attr-defined]
+    args = sc.f1(t["event_args_tp"], t["event_pred"], t["event_gold"])[2]  # type: ignore[attr-defined]
+    assert f1 >= 0.6 and args >= 0.45, (f1, args)
