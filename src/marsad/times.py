@@ -54,6 +54,8 @@ from marsad.numerals import (
 MIN_YEAR, MAX_YEAR = 1800, 2199
 #: Years accepted as Hijri years (with a Hijri marker or month).
 MIN_HIJRI_YEAR, MAX_HIJRI_YEAR = 1200, 1600
+#: A bare four-digit number in this range, after a noun, reads as a year (انتخابات 2016).
+BARE_YEAR_MIN, BARE_YEAR_MAX = 1900, 2100
 #: Tokens before/after an expression searched for future cues.
 CUE_WINDOW_BEFORE, CUE_WINDOW_AFTER = 10, 4
 #: A month this many months after publication (or more) is read as past without a future cue.
@@ -89,6 +91,11 @@ class Tables:
     future_cues: frozenset[str]
     temporal_preps: frozenset[str]
     identifier_words: frozenset[str]
+    count_before: frozenset[str]
+    count_after: frozenset[str]
+    after_year: frozenset[str]
+    not_weekday_before: frozenset[str]
+    not_weekday_after: frozenset[str]
     dur_units: PhraseLex[tuple[str, str]]
     one_after: frozenset[str]
     ago: frozenset[str]
@@ -174,6 +181,11 @@ def load_tables() -> Tables:
         future_cues=_set(rel["future_cues"]),
         temporal_preps=_set(rel["temporal_preps"]),
         identifier_words=_set(rel["identifier_words"]),
+        count_before=_set(rel["count_before"]),
+        count_after=_set(rel["count_after"]) | _counted_forms(),
+        after_year=_set(rel["after_year"]),
+        not_weekday_before=_set(mo["not_weekday_before"]),
+        not_weekday_after=_set(mo["not_weekday_after"]),
         dur_units=dur_units,
         one_after=_set(dur["one_after"]),
         ago=_set(dur["ago"]),
@@ -190,6 +202,21 @@ def load_tables() -> Tables:
         lexicon=default_lexicon(),
     )
     return replace(tab, triggers=_triggers(tab))
+
+
+def _counted_forms() -> frozenset[str]:
+    """Counted nouns, currencies and units of ``quantities.yaml``: after one of them a
+    four-digit number is a count, not a year."""
+    d = load_yaml("quantities.yaml")
+    out: set[str] = set()
+    for spec in d["counted"].values():
+        for f in [*spec.get("sg", []), *spec.get("pl", [])]:
+            out.add(key(str(f)).split()[0])
+    for spec in d["currencies"].values():
+        out |= {key(str(f)).split()[0] for f in spec["forms"]}
+    for forms in d["units"].values():
+        out |= {key(str(f)).split()[0] for f in forms}
+    return frozenset(out)
 
 
 def _triggers(t: Tables) -> frozenset[str]:
@@ -430,6 +457,10 @@ class _Finder:
             m2 = self.tab.months.match(self.v, j + 1, prefix=False)
             if m2 is not None and m2[1] == (cal, mo):
                 j, paired = m2[0], True
+        elif (m2 := self.tab.months.match(self.v, j, prefix=False)) is not None and (
+            m2[1] == (cal, mo)
+        ):
+            j, paired = m2[0], True  # أغسطس آب
         elif self.w(j) == "(":
             m2 = self.tab.months.match(self.v, j + 1, prefix=False)
             if m2 is not None and m2[1] == (cal, mo) and self.w(m2[0]) == ")":
@@ -669,10 +700,30 @@ class _Finder:
         return None
 
     def _year_context(self, i: int) -> bool:
-        prev = self.w(i - 1)
-        if prev in self.tab.identifier_words:
+        """A bare year: after a temporal preposition, or after a noun (انتخابات 2016,
+        كأس العالم 2022) when nothing makes it a count (2000 من المعتقلين, 1998 شخصا) or an
+        identifier (القرار 2231)."""
+        if i == 0:
             return False
-        return any(f in self.tab.temporal_preps for _, f in self.v.forms(i - 1)) if i > 0 else False
+        prev = self.w(i - 1)
+        tab = self.tab
+        if prev in tab.identifier_words or prev in tab.count_before:
+            return False
+        if any(f in tab.temporal_preps for _, f in self.v.forms(i - 1)):
+            return True
+        t = self.toks[i].t
+        if not (BARE_YEAR_MIN <= int(t) <= BARE_YEAR_MAX):
+            return False
+        nxt = self.toks[i + 1] if i + 1 < self.n else None
+        if nxt is not None and nxt.kind == "word":
+            t2 = nxt.t
+            if t2 == "من" or t2.endswith("ا") or t2 in tab.count_after:
+                return False
+            if t2 not in tab.after_year and not t2.startswith(("و", "ب", "ل", "ف", "ك", "ال")):
+                return False  # 2024 عداء: a count of a noun
+        if nxt is not None and nxt.t in ("%", "$"):
+            return False
+        return self.toks[i - 1].kind in ("word", "punct") and prev not in ("-", "/", ":", ".")
 
     def _year_hit(self, i: int, end: int, off: int, year: int, cal: str) -> Hit:
         if cal == "h":
@@ -775,6 +826,10 @@ class _Finder:
         j, wd, woff = wm
         if k == i:
             off = woff
+        if self.w(j) in tab.not_weekday_after or (
+            k > 0 and self.w(k - 1) in tab.not_weekday_before
+        ):
+            return None  # الاثنين معا, كلا الاثنين: "both"
         rel = tab.period_mods.get(self.w(j))
         end = j + 1 if rel is not None else j
         # الجمعة 11 أكتوبر, الأحد الموافق 10 مارس
@@ -822,6 +877,12 @@ class _Finder:
         if self.w(k - 1) in ("«", '"', "“") and nxt in ("»", '"', "”"):
             return None  # «اليوم»: a newspaper's name
         wm = tab.weekdays.match(self.v, j, prefix=False)
+        if wm is None and nxt == "(":
+            wm = tab.weekdays.match(self.v, j + 1, prefix=False)
+            if wm is not None and self.w(wm[0]) == ")":
+                wm = (wm[0] + 1, wm[1], wm[2])  # اليوم (الاثنين)
+            else:
+                wm = None
         if wm is not None:
             j = wm[0]  # اليوم الجمعة, أمس الخميس
             d_start = j + (1 if self.w(j) in ("الموافق", ",") else 0)
