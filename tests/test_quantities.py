@@ -13,6 +13,7 @@ from marsad.pipeline import Pipeline
 from marsad.quantities import find_quantities
 from marsad.times import find_times
 from strategies import arabic_text
+from test_times import timeish_text
 
 
 def qs(text: str, with_times: bool = True) -> list[Quantity]:
@@ -216,6 +217,13 @@ def test_component_in_pipeline() -> None:
     assert [t.value for t in doc.times] == ["P2W"]
     d = doc.to_dict()
     assert type(doc).from_dict(json.loads(json.dumps(d))).to_dict() == d
+
+
+@given(timeish_text())
+def test_quantities_never_crash_on_number_words(text: str) -> None:
+    for with_times in (True, False):
+        for q in qs(text, with_times=with_times):
+            assert text[q.start : q.end] == q.text
 
 
 @given(arabic_text())

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from marsad.model import TimeExpr
 from marsad.pipeline import Pipeline
@@ -112,6 +113,7 @@ CASES: list[tuple[str, str, str | None]] = [
     ("يقام المهرجان من 5 حتى 9 أغسطس 2024.", "5 حتى 9 أغسطس 2024", "2024-08-05/2024-08-09"),
     ("في الفترة 23-24 أكتوبر 2024 تعقد القمة.", "23-24 أكتوبر 2024", "2024-10-23/2024-10-24"),
     ("خلال 2020-2022 تضاعفت الأسعار.", "2020-2022", "2020/2022"),
+    ("اندلعت الحرب الأهلية 1975-1990 في لبنان.", "1975-1990", "1975/1990"),
     ("أصدر المجلس 6 قرارات ما بين 2006 و2010.", "2006 و2010", "2006/2010"),
     ("حقق النمو بين 2009 حتى 2013 أرقاما قياسية.", "2009 حتى 2013", "2009/2013"),
     # bare years after a noun
@@ -406,6 +408,120 @@ def test_component_in_pipeline_and_warning() -> None:
     assert [w.code for w in doc2.warnings] == ["W006"]
     d = doc.to_dict()
     assert type(doc).from_dict(json.loads(json.dumps(d))).to_dict() == d
+
+
+# random sequences of the words and numbers the recognisers care about
+_VOCAB = [
+    "في",
+    "من",
+    "إلى",
+    "حتى",
+    "بين",
+    "و",
+    "يوم",
+    "اليوم",
+    "أمس",
+    "غدا",
+    "الجمعة",
+    "الاثنين",
+    "المقبل",
+    "الماضي",
+    "الماضية",
+    "الجاري",
+    "العام",
+    "عام",
+    "سنة",
+    "الشهر",
+    "الأسبوع",
+    "هذا",
+    "أكتوبر",
+    "تشرين",
+    "الأول",
+    "الثاني",
+    "كانون",
+    "آب",
+    "مارس",
+    "رمضان",
+    "ربيع",
+    "الآخر",
+    "ذو",
+    "الحجة",
+    "هـ",
+    "م",
+    "مطلع",
+    "أواخر",
+    "منتصف",
+    "الساعة",
+    "الثالثة",
+    "صباحا",
+    "مساء",
+    "بتوقيت",
+    "غرينتش",
+    "قبل",
+    "بعد",
+    "أسبوعين",
+    "أيام",
+    "ثلاثة",
+    "عشرين",
+    "ألف",
+    "مليون",
+    "مليار",
+    "دولار",
+    "صاروخا",
+    "نحو",
+    "مئات",
+    "عدة",
+    "آنذاك",
+    "ذلك",
+    "الوقت",
+    "السنوات",
+    "الأخيرة",
+    "القليلة",
+    "التسعينيات",
+    "الـ",
+    "/",
+    "(",
+    ")",
+    "-",
+    ".",
+    "،",
+    "%",
+    "23",
+    "2024",
+    "1446",
+    "10/9/2024",
+    "2024-09-10",
+    "10.9.2024",
+    "1975-1990",
+    "23-24",
+    "10:30",
+    "1.7",
+    "١٥",
+    "٢٠٢٣",
+    "SU-35",
+    "0021671234567",
+    "99999",
+    "31",
+    "32",
+    "0",
+]
+
+
+@st.composite
+def timeish_text(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=25))
+    seps = draw(
+        st.lists(st.sampled_from([" ", "", "\n", " ، "]), min_size=len(words), max_size=len(words))
+    )
+    return "".join(w + s for w, s in zip(words, seps, strict=True))
+
+
+@given(timeish_text())
+def test_times_never_crash_on_time_words(text: str) -> None:
+    for pub in (PUB, dt.date(2017, 1, 1), None):
+        out, _ = find_times(text, pub)
+        for t in out:
+            assert text[t.start : t.end] == t.text
 
 
 @given(arabic_text())

@@ -93,6 +93,8 @@ class View:
         got = self._forms.get(i)
         if got is not None:
             return got
+        if not 0 <= i < len(self.toks):
+            return ()
         t = self.toks[i].t
         out: list[tuple[int, str]] = [(0, t)]
         if self.toks[i].kind == "word":

@@ -711,8 +711,8 @@ class _Finder:
             return False
         if any(f in tab.temporal_preps for _, f in self.v.forms(i - 1)):
             return True
-        t = self.toks[i].t
-        if not (BARE_YEAR_MIN <= int(t) <= BARE_YEAR_MAX):
+        t = self.toks[i].t[:4]
+        if not t.isdigit() or not (BARE_YEAR_MIN <= int(t) <= BARE_YEAR_MAX):
             return False
         nxt = self.toks[i + 1] if i + 1 < self.n else None
         if nxt is not None and nxt.kind == "word":
