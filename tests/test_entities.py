@@ -297,3 +297,16 @@ def test_clitic_split_chosen_by_context(nlp: Pipeline) -> None:
 
 def test_kaf_is_not_split_off_a_bare_name(nlp: Pipeline) -> None:
     assert analyze(nlp, "يقول إريك كاران إن الأمر صعب.").entities == ()
+
+
+def test_link_name_for_spans_from_other_components() -> None:
+    from marsad.entities import link_name
+    from marsad.kb import default_kb
+
+    kb = default_kb()
+    hit = link_name(kb, "لبيزيشكيان", "PERSON")
+    assert hit is not None and hit.id == "person/masoud-pezeshkian"
+    hit = link_name(kb, "وطهران", "GPE")
+    assert hit is not None and hit.id == "city/112931"
+    assert link_name(kb, "طهران", "PERSON") is None  # wrong type
+    assert link_name(kb, "عباس نيلفوروشان", "PERSON") is None  # not in the KB

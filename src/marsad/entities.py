@@ -560,3 +560,40 @@ def _resolve_title(
     kb_id = holder.id if holder else None
     ent = ent_by_kb.get(kb_id) if kb_id else None
     return Reference(start, end, text, "title", kb_id, ent.id if ent else None, office, of), j - i
+
+
+_COMPATIBLE = {
+    "PERSON": {"PERSON"},
+    "ORG": {"ORG"},
+    "GPE": {"GPE", "LOC"},
+    "LOC": {"LOC", "GPE", "FAC"},
+    "FAC": {"FAC", "LOC", "ORG"},
+    "NORP": {"NORP"},
+    "WEAPON": {"WEAPON"},
+    "EVENT": {"EVENT"},
+}
+
+
+def link_name(kb: KnowledgeBase, text: str, etype: str | None = None) -> KBEntry | None:
+    """The KB entry for a name found by another component (the NER model), or None.
+
+    Tries the name as written, without a leading proclitic, then (for people) by
+    transliteration skeleton; only entries of a compatible type are returned, and only when
+    exactly one fits.
+    """
+    allowed = _COMPATIBLE.get(etype or "", set(_COMPATIBLE))
+    keys = name_keys(text)
+    if not keys:
+        return None
+    for k0, _ in _strips(keys[0]):
+        for seq, ids in kb.index.get(k0, ()):
+            if seq[1:] == keys[1:]:
+                fits = [kb.entries[i] for i in ids if kb.entries[i].type in allowed]
+                if len(fits) == 1:
+                    return fits[0]
+    if etype in (None, "PERSON"):
+        for k0, _ in _strips(keys[0]):
+            found = kb.skeletons.get(tuple(key_skeleton(k) for k in (k0, *keys[1:])), set())
+            if len(found) == 1:
+                return kb.entries[next(iter(found))]
+    return None
