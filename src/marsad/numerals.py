@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from marsad._data import load_yaml
 from marsad.normalize import Normalized, normalize, normalize_key
@@ -35,8 +35,7 @@ _PREP = "بلك"
 STOPS = frozenset({".", "!", "?", "\n", ";", "؟", "…"})
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
     """A token of the normalised view: ``s``/``e`` are offsets into the normalised text."""
 
     s: int

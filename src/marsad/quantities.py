@@ -375,7 +375,13 @@ class _Finder:
         i = 0
         while i < self.n:
             kind = self.toks[i].kind
-            if kind == "word" and not any(f in self.starts for _, f in self.v.forms(i)):
+            if kind == "word" and not (
+                self.toks[i].t in self.starts
+                or (
+                    self.toks[i].t[0] in "وفبلك"
+                    and any(f in self.starts for _, f in self.v.forms(i))
+                )
+            ):
                 i += 1
                 continue
             if kind not in ("num", "word") or self.blocked(i):

@@ -1198,6 +1198,11 @@ class _Finder:
 
     def _may_start(self, i: int) -> bool:
         trig = self.tab.triggers
+        t = self.toks[i].t
+        if t in trig:
+            return True
+        if t[0] not in "وفبلك" and not t.endswith("ات"):
+            return False
         for _, f in self.v.forms(i):
             if f in trig or f.endswith("ات"):  # ات: decades (التسعينيات)
                 return True
