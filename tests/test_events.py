@@ -720,3 +720,32 @@ def test_shared_example_event_f1(shared: Path) -> None:
     f1 = sc.f1(t["event_tp"], t["event_pred"], t["event_gold"])[2]  # type: ignore[attr-defined]
     args = sc.f1(t["event_args_tp"], t["event_pred"], t["event_gold"])[2]  # type: ignore[attr-defined]
     assert f1 >= 0.6 and args >= 0.45, (f1, args)
+
+
+def test_a_persons_attack_is_verbal() -> None:
+    doc, evs = events("هاجم ماكرون أردوغان بشدة في خطابه.")
+    assert [(e.label, e.type) for e in evs] == [("CRITICIZE/CONDEMN", "ACCUSE")]
+    assert names(doc, evs[0].source) == {"ماكرون"}
+    _doc, evs = events("هاجمت حماس إسرائيل فجر اليوم.")
+    assert [e.type for e in evs] == ["ASSAULT"]
+
+
+def test_victim_subject_does_not_inherit_an_attacker() -> None:
+    _doc, evs = events("قصفت روسيا كييف. وقتل عشرة أشخاص في القصف.")
+    kill = [e for e in evs if e.label == "KILL"]
+    assert kill and kill[0].source == ()
+
+
+def test_background_means_merge_into_one_assault() -> None:
+    _doc, evs = events("أعلنت الوزارة عن مقتل قيادي خلال ضربة جوية.")
+    assert len([e for e in evs if e.type == "ASSAULT"]) == 1
+
+
+def test_unnamed_subjects_leave_the_named_object_as_target() -> None:
+    doc = mk("وقال إن خطرا يهدد مصر.")
+    warn = [e for e in find_events(doc) if e.label == "WARN/THREATEN"]
+    assert warn and warn[0].source == () and names(doc, warn[0].target) == {"مصر"}
+    doc = mk("كما دعت الحركة مصر إلى الحوار.")
+    req = [e for e in find_events(doc) if e.type == "REQUEST"]
+    assert req and req[0].source == ()
+    assert names(doc, req[0].target) == {"مصر"}

@@ -44,7 +44,7 @@ import bisect
 import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from marsad._data import data_path, load_yaml
@@ -73,6 +73,7 @@ _NOUN_PROCLITICS = (
     "ال", "وال", "فال", "بال", "وبال", "فبال", "كال", "وكال", "لل", "ولل", "فلل",
 )  # fmt: skip
 _ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ني", "ي")
+_VERB_ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ني")
 _PAST_SUFFIXES = ("", "ت", "ا", "تا", "وا", "ن", "تم", "نا")
 _PRESENT_SUFFIXES = ("", "ان", "ون", "ن", "ا", "وا")
 _PRESENT_PREFIXES = ("ي", "ت", "ن")
@@ -121,6 +122,7 @@ class Entry:
     genitive: str
     clear: bool
     secondary: bool
+    person_label: Label | None
     mode: str | None
     cameo: str | None
 
@@ -182,6 +184,7 @@ class Lexicon:
     clause_breaks: frozenset[str]
     weapons: _Words
     actor_nouns: _Words
+    openers: frozenset[str]
     plover: Mapping[str, Any]
     cameo: Mapping[str, str]
 
@@ -283,6 +286,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
             genitive=str(d.get("genitive", "source")),
             clear=bool(d.get("clear", False)),
             secondary=bool(d.get("secondary", False)),
+            person_label=labels[d["person_label"]] if d.get("person_label") else None,
             mode=d.get("mode", lab.mode),
             cameo=d.get("cameo", lab.cameo),
         )
@@ -337,6 +341,9 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         clause_breaks=keys("clause_breaks"),
         weapons=_Words.of(spec.get("weapons")),
         actor_nouns=_Words.of(spec.get("actor_nouns")),
+        openers=keys("verb_openers")
+        | frozenset(normalize_key(x) for x in _as_list(gov.get("negation")))
+        | frozenset(normalize_key(x) for x in _as_list(gov.get("planned"))),
         plover=types,
         cameo=dict(plover.get("cameo", {})),
     )
@@ -659,12 +666,14 @@ class _DocView:
 
 
 # -- trigger matching -------------------------------------------------------------------------
-def _decompose(key: str, proclitics: Sequence[str]) -> Iterable[tuple[str, str, str]]:
+def _decompose(
+    key: str, proclitics: Sequence[str], enclitics: Sequence[str] = _ENCLITICS
+) -> Iterable[tuple[str, str, str]]:
     for p in proclitics:
         if not key.startswith(p):
             continue
         rest = key[len(p) :]
-        for e in _ENCLITICS:
+        for e in enclitics:
             if e and not rest.endswith(e):
                 continue
             core = rest[: len(rest) - len(e)] if e else rest
@@ -680,7 +689,7 @@ def _lookup(view: _DocView, j: int) -> list[tuple[_Form, str, bool]]:
     lex = view.lex
     out: list[tuple[_Form, str, bool]] = []
     taa_marbuta = normalize(t.tok.text).text.endswith("ة")
-    for p, core, e in _decompose(t.key, _VERB_PROCLITICS):
+    for p, core, e in _decompose(t.key, _VERB_PROCLITICS, _VERB_ENCLITICS):
         if e == "ه" and taa_marbuta:
             continue  # ضربة is a noun, not ضرب + ه
         cores = [core]
@@ -954,6 +963,39 @@ def _scan_back_subject(view: _DocView, c_ti: int, lo: int) -> list[_Arg]:
     return out
 
 
+def _unnamed_subject(view: _DocView, c: _Cand, lo: int, hi: int, fwd: list[_Arg]) -> bool:
+    """Whether the verb's subject is a phrase naming no entity: a definite noun right after
+    it (``دعت الحركة …``), or, for an imperfect verb, a noun right before it
+    (``خطرا يهدد تونس``, ``الحكومة تنفي``)."""
+    j = c.ti + 1
+    if j < hi and (not fwd or fwd[0].pos != j):
+        t = view.toks[j] if j < hi else None
+        if (
+            t is not None
+            and t.article
+            and j not in view.mention_at
+            and not view.is_break(j)
+            and view.prep_of(j) is None
+            and t.fw not in view.lex.prepositions
+            and not _title_before_name(view, j, hi)
+            and not any(a.pos == j + 1 and a.etype == "PERSON" for a in fwd)  # الرئيس ماكرون
+        ):
+            return True
+    if c.tense == "present" and c.ti - 1 >= lo:
+        p = view.toks[c.ti - 1]
+        if (
+            p.tok.kind == "word"
+            and not view.is_break(c.ti - 1)
+            and p.fw not in view.lex.openers
+            and p.key not in view.lex.openers
+            and p.fw not in view.lex.prepositions
+            and view.prep_of(c.ti - 1) is None
+            and c.ti - 1 not in view.in_mention
+        ):
+            return True
+    return False
+
+
 def _noun_own_source(view: _DocView, c: _Cand, hi: int) -> list[_Arg]:
     """The actor expressed inside an event noun phrase: genitive entity, nisba, relative clause."""
     out: list[_Arg] = []
@@ -1116,6 +1158,8 @@ def find_events(
                 if back:
                     _assign(c, back, e.roles, False)
                     c.has_subject_slot = True
+                elif not passive and e.pos == "verb" and _unnamed_subject(view, c, lo, hi, fwd):
+                    c.has_subject_slot = True
                 _assign(c, fwd, e.roles, passive)
             if e.pos == "noun" and (c.source or c.light is not None):
                 _, nested = _scan_forward(view, c.ti, hi, cand_at, verbal)
@@ -1143,9 +1187,10 @@ def find_events(
         for c in cands:
             if c.suppressed:
                 continue
-            inherits = c.entry.pos != "noun" or (
-                c.light is not None and view.toks[c.light].fw not in _PASSIVE_LIGHT
-            )
+            inherits = (
+                c.entry.pos != "noun"
+                or (c.light is not None and view.toks[c.light].fw not in _PASSIVE_LIGHT)
+            ) and c.entry.roles.get("subject", "source") == "source"
             if inherits and not c.source and not c.has_subject_slot and c.tense != "passive":
                 src = prev_src or _inherit(view, si, last_sources, c.start)
                 c.source = [x for x in src if x not in c.target]
@@ -1164,13 +1209,15 @@ def find_events(
                 # words inside quotation marks: only fully argued events
                 if not (_actors(view, c.source) and _actors(view, c.target)):
                     continue
-            first = seen_labels.get(c.entry.label.name)
+            key = "T:" + c.entry.label.type if c.circumstantial else "L:" + c.entry.label.name
+            first = seen_labels.get(key)
             if first is not None and not (
                 set(_actors(view, c.source)) - set(first.source)
                 or set(_actors(view, c.target)) - set(first.target)
             ):
                 continue  # the same event mentioned again in its sentence
-            seen_labels.setdefault(c.entry.label.name, c)
+            seen_labels.setdefault("L:" + c.entry.label.name, c)
+            seen_labels.setdefault("T:" + c.entry.label.type, c)
             events.append((c, si, modality))
             if c.source and (c.entry.pos != "noun" or c.light is not None):
                 last_sources.append((si, c.start, c.source))
@@ -1197,6 +1244,14 @@ def find_events(
     out: list[Event] = []
     for n, (c, si, modality) in enumerate(events, start=1):
         e = c.entry
+        if (
+            e.person_label is not None
+            and c.source
+            and all(view.ent_type.get(x) == "PERSON" for x in c.source)
+        ):
+            # هاجم الوزير الحكومة: a person's attack is verbal
+            lab = e.person_label
+            e = replace(e, label=lab, mode=lab.mode, cameo=lab.cameo, roles=lab.roles)
         cameo = e.cameo
         if e.label.type == "AID" and _has_weapons(view, c, doc):
             cameo = "072"
