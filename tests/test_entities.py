@@ -310,3 +310,14 @@ def test_link_name_for_spans_from_other_components() -> None:
     assert hit is not None and hit.id == "city/112931"
     assert link_name(kb, "طهران", "PERSON") is None  # wrong type
     assert link_name(kb, "عباس نيلفوروشان", "PERSON") is None  # not in the KB
+
+
+def test_nothing_is_matched_inside_urls(nlp: Pipeline) -> None:
+    doc = analyze(nlp, "المصدر: https://example.com/ar/article/طهران-B2 وقال ترامب.")
+    assert mentions(doc) == [("ترامب", "person/donald-trump")]
+
+
+def test_media_name_that_is_a_word_needs_a_media_cue(nlp: Pipeline) -> None:
+    assert analyze(nlp, "انتشرت الأسماك في المياه المحيطة بالجزيرة.").entities == ()
+    doc = analyze(nlp, "وقال مسؤول لقناة الجزيرة إن الوضع هادئ، بحسب الجزيرة.")
+    assert mentions(doc) == [("الجزيرة", "org/al-jazeera"), ("الجزيرة", "org/al-jazeera")]

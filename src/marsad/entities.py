@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from marsad.segment import Lexicon, default_lexicon
 #: and never joined to a person as a bare surname unless a title precedes it.
 COMMON_WORD_FREQ = 10
 _HYPHENS = frozenset("-‐‑–")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _CONJ = "وف"
 _PREP = "بلك"
 _PATRONYMIC = frozenset({"بن", "ابن", "بنت", "ابو", "ال", "ولد"})
@@ -116,8 +118,12 @@ class Matcher:
     def stream(self, doc: Document) -> list[tuple[int, str]]:
         """``(token index, key)`` for matching; hyphens glued inside a word are dropped."""
         toks = doc.tokens
+        urls = [(m.start(), m.end()) for m in _URL.finditer(doc.text)] if "/" in doc.text else []
         out: list[tuple[int, str]] = []
         for i, t in enumerate(toks):
+            if urls and any(a <= t.start < b for a, b in urls):
+                out.append((i, ""))  # nothing is matched inside a URL
+                continue
             if (
                 t.kind == "punct"
                 and t.text in _HYPHENS
@@ -187,12 +193,13 @@ class Matcher:
             got = out
         return got
 
-    def _cued(self, keys: Sequence[str], i: int, strip: int) -> bool:
-        """A name that is also a common word counts after a cue word (``في``, ``دولة``) or
-        with a preposition attached (``بمالي``)."""
+    def _cued(self, seq: tuple[str, ...], keys: Sequence[str], i: int, strip: int) -> bool:
+        """A name that is also a common word counts after a cue word (``في مالي``,
+        ``قناة الجزيرة``) or, for places, with a preposition attached (``بمالي``)."""
+        cues, preps = self.kb.ambiguous[seq]
         if strip and keys[i][strip - 1] in _PREP:
-            return True
-        return i > 0 and any(k in self.kb.cues for k, _ in _strips(keys[i - 1]))
+            return preps or keys[i][strip - 1] in cues
+        return i > 0 and any(k in cues for k, _ in _strips(keys[i - 1]))
 
     def _best_at(self, keys: Sequence[str], i: int, tok: Token) -> _Hit | None:
         index = self.kb.index
@@ -206,7 +213,7 @@ class Matcher:
             for seq, ids in index[k0]:
                 n = len(seq)
                 if tuple(keys[i + 1 : i + n]) == seq[1:]:
-                    if seq in self.kb.ambiguous and not self._cued(keys, i, strip):
+                    if seq in self.kb.ambiguous and not self._cued(seq, keys, i, strip):
                         continue
                     found.append(_Hit(n, strip, ids))
                     break

@@ -258,13 +258,12 @@ class KnowledgeBase:
         self.ministries: set[tuple[str, ...]] = set()
         self.then_words: frozenset[str] = frozenset()
         self._holders: dict[tuple[str, str], list[tuple[Role, str]]] = {}
-        #: names that are also common words, and the words that cue them as names
-        self.ambiguous: frozenset[tuple[str, ...]] = frozenset(
-            name_keys(n) for n in (ambiguous or {}).get("names") or ()
-        )
-        self.cues: frozenset[str] = frozenset(
-            normalize_key(w) for w in (ambiguous or {}).get("cues") or ()
-        )
+        #: names that are also common words → (cue words, whether a preposition is a cue)
+        self.ambiguous: dict[tuple[str, ...], tuple[frozenset[str], bool]] = {}
+        for group in (ambiguous or {}).get("groups") or ():
+            cues = frozenset(normalize_key(w) for w in group.get("cues") or ())
+            for n in group.get("names") or ():
+                self.ambiguous[name_keys(n)] = (cues, bool(group.get("prepositions")))
         self._build(titles or {})
 
     # -- building ----------------------------------------------------------------------------
