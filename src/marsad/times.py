@@ -101,6 +101,9 @@ class Tables:
     ago: frozenset[str]
     later: frozenset[str]
     not_offset_after: frozenset[str]
+    vague_plural_after: frozenset[str]
+    year_parts: Mapping[str, str]
+    part_ordinals: Mapping[str, int]
     vague_counts: frozenset[str]
     hour_word: frozenset[str]
     hours: PhraseLex[int]
@@ -191,6 +194,9 @@ def load_tables() -> Tables:
         ago=_set(dur["ago"]),
         later=_set(dur["later"]),
         not_offset_after=_set(dur["not_offset_after"]),
+        vague_plural_after=_set(dur["vague_plural_after"]),
+        year_parts={key(str(k)): str(v) for k, v in rel["year_parts"].items()},
+        part_ordinals={key(str(k)): int(v) for k, v in rel["part_ordinals"].items()},
         vague_counts=_set(dur["vague_counts"]),
         hour_word=_set(clk["hour_word"]),
         hours=PhraseLex((str(k), int(v)) for k, v in clk["hours"].items()),
@@ -241,6 +247,7 @@ def _triggers(t: Tables) -> frozenset[str]:
     words |= set(t.seasons) | {w[2:] for w in t.seasons}
     words |= set(t.period_units) | set(t.this) | set(t.hour_word)
     words |= set(t.ago) | set(t.later) | set(t.vague_counts) | t.numbers.starts()
+    words |= set(t.year_parts)
     words |= {"شهر", "عام", "العام", "سنه", "السنه", "عامي", "ال"}
     return frozenset(words)
 
@@ -747,9 +754,42 @@ class _Finder:
             if not m:
                 return None
             y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if self.w(i + 1) in self.tab.hijri_markers and MIN_HIJRI_YEAR <= y <= MAX_HIJRI_YEAR:
+            # 1436/10/5هـ
+            if not (1 <= mo <= 12 and 1 <= d <= 30):
+                return None
+            g = hijri_to_gregorian(y, mo, d)
+            return Hit(i, i + 2, 0, g.isoformat(), False, "date", cal="h")
         if not (MIN_YEAR <= y <= MAX_YEAR and 1 <= mo <= 12 and 1 <= d <= _days_in_month(y, mo)):
             return None
         return Hit(i, i + 1, 0, f"{y:04d}-{mo:02d}-{d:02d}", False, "date", point=(y, mo, d, True))
+
+    def quarter(self, i: int) -> Hit | None:
+        """``الربع الأول من العام الجاري`` → ``2024-Q1``; ``النصف الثاني من 2023`` → ``2023-H2``."""
+        tab = self.tab
+        part = next(
+            ((o, tab.year_parts[f]) for o, f in self.v.forms(i) if f in tab.year_parts), None
+        )
+        if part is None:
+            return None
+        off, code = part
+        nth = tab.part_ordinals.get(self.w(i + 1))
+        if nth is None:
+            return None
+        if (code == "Q" and nth > 4) or (code == "H" and nth > 2):
+            return None
+        if nth == 0:
+            nth = 4 if code == "Q" else 2
+        k = i + 2
+        if self.w(k) == "من":
+            k += 1
+        inner = self.year_expr(k) or self.relative_period(k)
+        if inner is not None and inner.off == 0 and inner.kind == "year" and inner.value:
+            return Hit(i, inner.j, off, f"{inner.value[:4]}-{code}{nth}", inner.relative, "quarter")
+        if self.w(k) in ("العام", "السنه") and k > i + 2:
+            v = self.period_value("year", 0)
+            return Hit(i, k + 1, off, f"{v}-{code}{nth}" if v else None, True, "quarter")
+        return None
 
     def clock(self, i: int) -> Hit | None:
         tab = self.tab
@@ -1093,6 +1133,14 @@ class _Finder:
                 "duration",
                 extra={"n": 1, "u": u1, "one": True},
             )
+        # منذ سنوات, قبل أيام, بعد ساعات: vague
+        if (
+            um is not None
+            and um[1][1] == "pl"
+            and i > 0
+            and any(f in tab.vague_plural_after for _, f in self.v.forms(i - 1))
+        ):
+            return Hit(i, um[0], um[2], None, True, "vague")
         # number + unit; نصف ساعة
         num = parse_number(self.v, i, tab.numbers)
         j: int
@@ -1160,6 +1208,7 @@ class _Finder:
         parsers = (
             self.numeric_date,
             self.clock,
+            self.quarter,
             self.part_of_period,
             self.vague,
             self.anaphora,
