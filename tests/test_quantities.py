@@ -255,3 +255,24 @@ def test_shared_example(shared: object) -> None:
             for q in hit
         )
     assert ok / len(gold["quantities"]) >= 0.8
+
+
+def test_currency_codes_are_iso_4217(shared: object) -> None:
+    """Every currency code in quantities.yaml is an ISO 4217 code of the CLDR table."""
+    from pathlib import Path
+
+    from marsad._data import load_yaml
+
+    tsv = Path(str(shared)) / "data" / "kb" / "currencies_ar.tsv"
+    if not tsv.exists():
+        pytest.skip("currency table absent from ../shared")
+    iso = {line.split("\t")[0] for line in tsv.read_text(encoding="utf-8").splitlines()[1:]}
+    iso |= {"FRF"}  # the French franc, withdrawn but still quoted in historical figures
+    d = load_yaml("quantities.yaml")
+    codes: set[str] = set()
+    for spec in d["currencies"].values():
+        if spec.get("default"):
+            codes.add(spec["default"])
+        codes |= set((spec.get("qualifiers") or {}).values())
+    codes |= set(d["currency_signs"].values())
+    assert codes - iso == set()

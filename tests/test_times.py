@@ -263,6 +263,7 @@ CASES: list[tuple[str, str, str | None]] = [
     # seasons
     ("تجرى الانتخابات في صيف 2025.", "صيف 2025", "2025-SU"),
     ("وقع الاتفاق في الشتاء الماضي.", "الشتاء الماضي", "2023-WI"),
+    ("اشتدت موجة الحر صيف العام الماضي.", "صيف العام الماضي", "2023-SU"),
 ]
 
 
@@ -562,3 +563,22 @@ def test_shared_example(shared: object) -> None:
     n = len(gold["times"])
     assert found_n / n >= 0.95
     assert ok / n >= 0.9
+
+
+def test_cldr_month_names_are_all_recognised(shared: object) -> None:
+    """Every month name of the 14 Arabic CLDR locales is read as its month."""
+    from pathlib import Path
+
+    tsv = Path(str(shared)) / "data" / "kb" / "months_ar_by_locale_cldr.tsv"
+    if not tsv.exists():
+        pytest.skip("CLDR month table absent from ../shared")
+    rows = [line.split("\t") for line in tsv.read_text(encoding="utf-8").splitlines()[1:]]
+    checked = 0
+    for row in rows:
+        if not row[0].startswith("ar") or "weekdays" in row[0]:
+            continue
+        for m, name in enumerate(row[1:13], start=1):
+            got = found(f"وقع ذلك في 5 {name} 2021.")
+            assert got.get(f"5 {name} 2021") == f"2021-{m:02d}-05", (row[0], name, got)
+            checked += 1
+    assert checked >= 12 * 14

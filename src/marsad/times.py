@@ -1067,6 +1067,14 @@ class _Finder:
             y = self.year_at(i + 1)
             if y is not None and y[2] == "g":
                 return Hit(i, y[0], off, f"{y[1]:04d}-{code}", False, "season")
+            if not f.startswith("ال"):
+                # صيف العام الماضي, شتاء هذا العام
+                k = i + 1 + (self.w(i + 1) == "من")
+                inner = self.year_expr(k) or self.relative_period(k)
+                if inner is not None and inner.kind == "year" and inner.value and inner.off == 0:
+                    return Hit(
+                        i, inner.j, off, f"{inner.value[:4]}-{code}", inner.relative, "season"
+                    )
             mod = self.tab.period_mods.get(self.w(i + 1))
             if mod is not None and f.startswith("ال") and self.pub is not None:
                 year = self.pub.year
