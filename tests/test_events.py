@@ -749,3 +749,23 @@ def test_unnamed_subjects_leave_the_named_object_as_target() -> None:
     req = [e for e in find_events(doc) if e.type == "REQUEST"]
     assert req and req[0].source == ()
     assert names(doc, req[0].target) == {"مصر"}
+
+
+def test_arrival_needs_a_named_actor() -> None:
+    _doc, evs = events("وصلت الأسعار إلى مستويات قياسية في مصر.")
+    assert evs == []
+    _doc, evs = events("تصل مدة الاحتجاز إلى أربعة أيام في فرنسا.")
+    assert [e for e in evs if e.label == "VISIT"] == []
+
+
+def test_place_after_protest_noun_is_its_location() -> None:
+    doc, evs = events("اندلعت احتجاجات باريس ضد الحكومة.")
+    prot = [e for e in evs if e.type == "PROTEST"]
+    assert prot and prot[0].source == () and names(doc, (prot[0].location,)) == {"باريس"}  # type: ignore[arg-type]
+
+
+def test_nisba_after_unrelated_word_is_not_the_actor() -> None:
+    doc = mk("نفذت الشرطة المداهمة حسب الإذاعة الفرنسية.")
+    doc = doc.replace(entities=(*doc.entities, Entity("E9", "GPE", "فرنسا", ())))
+    for ev in find_events(doc):
+        assert "E9" not in ev.source

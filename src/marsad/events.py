@@ -122,6 +122,8 @@ class Entry:
     genitive: str
     clear: bool
     secondary: bool
+    needs_actor: bool
+    nisba_role: str
     person_label: Label | None
     mode: str | None
     cameo: str | None
@@ -286,6 +288,8 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
             genitive=str(d.get("genitive", "source")),
             clear=bool(d.get("clear", False)),
             secondary=bool(d.get("secondary", False)),
+            needs_actor=bool(d.get("needs_actor", False)),
+            nisba_role=str(d.get("nisba", d.get("genitive", "source"))),
             person_label=labels[d["person_label"]] if d.get("person_label") else None,
             mode=d.get("mode", lab.mode),
             cameo=d.get("cameo", lab.cameo),
@@ -1015,6 +1019,8 @@ def _noun_own_source(view: _DocView, c: _Cand, hi: int) -> list[_Arg]:
         if is_n:
             out.append(_Arg(eid, "GPE", "genitive", k, False, True))
             return out
+        if view.toks[k].article != c.article:
+            break  # adjectives agree with their noun: المداهمة حسب الإذاعة الفرنسية
     # a definite event noun takes its agent with ل: الزيارة المقبلة لبوتين
     if c.article:
         for k in range(j, min(hi, j + 2)):
@@ -1286,8 +1292,9 @@ def _noun_args(
     e = c.entry
     light = _find_light(view, c, lo)
     own = _noun_own_source(view, c, hi)
-    if e.label.type == "CONSULT":
-        # اجتماع تركمانستان، زيارة إيران: a place after a meeting noun is where it happens
+    if e.label.type in ("CONSULT", "PROTEST"):
+        # اجتماع تركمانستان، احتجاجات باريس، زيارة إيران: a place after a meeting or protest
+        # noun is where it happens (and the place visited)
         for a in [a for a in own if not a.nisba and a.etype in ("GPE", "LOC", "FAC")]:
             own.remove(a)
             if a.eid is not None:
@@ -1333,7 +1340,8 @@ def _noun_args(
         for a in own:
             if a.eid is None:
                 continue
-            (c.source if g == "source" else c.target).append(a.eid)
+            role = e.nisba_role if a.nisba else g
+            (c.source if role == "source" else c.target).append(a.eid)
     fwd_args, _ = _scan_forward(view, c.ti, hi, cand_at, verbal)
     roles_noun = {k: v for k, v in roles.items() if k not in ("subject", "object")}
     own_pos = {a.pos for a in own}
@@ -1421,7 +1429,9 @@ def _keep(view: _DocView, c: _Cand, lo: int) -> bool:
             c.circumstantial = True
             return e.clear
         return has_args or e.clear
-    return has_args or e.clear or c.has_subject_slot
+    if e.needs_actor and not c.source:
+        return False
+    return has_args or e.clear
 
 
 def _prev_words(view: _DocView, c: _Cand, lo: int, n: int) -> list[_T]:
