@@ -321,3 +321,12 @@ def test_media_name_that_is_a_word_needs_a_media_cue(nlp: Pipeline) -> None:
     assert analyze(nlp, "انتشرت الأسماك في المياه المحيطة بالجزيرة.").entities == ()
     doc = analyze(nlp, "وقال مسؤول لقناة الجزيرة إن الوضع هادئ، بحسب الجزيرة.")
     assert mentions(doc) == [("الجزيرة", "org/al-jazeera"), ("الجزيرة", "org/al-jazeera")]
+
+
+def test_president_elect_is_the_next_holder(nlp: Pipeline) -> None:
+    doc = analyze(nlp, "تعهد الرئيس الأمريكي المنتخب بإنهاء الحرب.", "2024-12-01")
+    (ref,) = [r for r in refs(doc) if r.kind == "title"]
+    assert ref.text == "الرئيس الأمريكي المنتخب" and ref.kb_id == "person/donald-trump"
+    doc = analyze(nlp, "تعهد الرئيس الأمريكي بإنهاء الحرب.", "2024-12-01")
+    (ref,) = [r for r in refs(doc) if r.kind == "title"]
+    assert ref.kb_id == "person/joe-biden"

@@ -549,7 +549,8 @@ def _resolve_title(
             while j < len(toks) and inside.get(j) is of_ent:
                 j += 1
     then = j < len(toks) and toks[j].norm in kb.then_words
-    if then:
+    elect = j < len(toks) and toks[j].norm in kb.elect_words
+    if then or elect:
         j += 1
     # an apposed name: الرئيس الإيراني مسعود بيزشكيان
     named = inside.get(j) if j < len(toks) else None
@@ -562,6 +563,8 @@ def _resolve_title(
     holder: KBEntry | None = None
     if then and toks[j - 1].norm.startswith("السابق"):
         holder = kb.previous_holder(office, of, day) if day else None
+    elif elect:
+        holder = kb.next_holder(office, of, day) if day else None
     elif not then:
         holder = kb.holder(office, of, day)
     kb_id = holder.id if holder else None

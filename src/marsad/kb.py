@@ -27,7 +27,7 @@ import yaml
 
 from marsad._data import data_path, load_yaml
 from marsad.model import ENTITY_TYPES
-from marsad.normalize import normalize_key
+from marsad.normalize import normalize, normalize_key
 from marsad.segment import raw_tokens
 
 #: Version of the KB format this code reads (``data/kb/kb.yaml``).
@@ -113,14 +113,13 @@ def name_keys(name: str) -> tuple[str, ...]:
     >>> name_keys("سوخوي SU-35")
     ('سوخوي', 'su', '35')
     """
+    text = normalize(name, fold=True).text
     out: list[str] = []
-    for s, e, kind in raw_tokens(name):
-        tok = name[s:e]
+    for s, e, kind in raw_tokens(text):
+        tok = text[s:e]
         if kind == "punct" and tok in "-‐‑–":
             continue
-        k = normalize_key(tok).lower()
-        if k:
-            out.append(k)
+        out.append(tok.lower())
     return tuple(out)
 
 
@@ -257,6 +256,7 @@ class KnowledgeBase:
         self.titles: dict[str, list[Title]] = {}
         self.ministries: set[tuple[str, ...]] = set()
         self.then_words: frozenset[str] = frozenset()
+        self.elect_words: frozenset[str] = frozenset()
         self._holders: dict[tuple[str, str], list[tuple[Role, str]]] = {}
         #: names that are also common words → (cue words, whether a preposition is a cue)
         self.ambiguous: dict[tuple[str, ...], tuple[frozenset[str], bool]] = {}
@@ -303,6 +303,7 @@ class KnowledgeBase:
             tl.sort(key=lambda t: -len(t.keys))
         self.ministries = {name_keys(m) for m in titles.get("ministries") or ()}
         self.then_words = frozenset(normalize_key(w) for w in titles.get("then_words") or ())
+        self.elect_words = frozenset(normalize_key(w) for w in titles.get("elect_words") or ())
         for hl in self._holders.values():
             hl.sort(key=lambda x: x[0].start or _dt.date.min)
 
@@ -348,6 +349,12 @@ class KnowledgeBase:
             return self.entries[current[-1] if current else hl[-1][1]]
         at = [i for r, i in hl if r.holds_at(day)]
         return self.entries[at[-1]] if at else None
+
+    def next_holder(self, office: str, of: str, day: _dt.date) -> KBEntry | None:
+        """The first holder taking office after ``day`` (``الرئيس المنتخب``)."""
+        hl = self._holders.get((office, of), [])
+        after = [i for r, i in hl if r.start is not None and r.start > day]
+        return self.entries[after[0]] if after else None
 
     def previous_holder(self, office: str, of: str, day: _dt.date) -> KBEntry | None:
         """The holder before the one in office on ``day`` (``الرئيس السابق``)."""
