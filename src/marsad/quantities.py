@@ -36,6 +36,7 @@ from marsad.times import load_tables as load_time_tables
 
 #: Longest hedge phrase, in tokens.
 _RANGE_LINKS = frozenset({"و", "الي", "-", "–", "او", "حتي"})
+_OF_THEM = frozenset({"منهم", "منهن", "منها", "منهما", "منا", "منكم"})
 _ADJ_SUFFIXES = ("يين", "يون", "ين", "يه", "يا", "ه", "ا")
 
 
@@ -143,6 +144,7 @@ class _Finder:
         self.tab = tab
         self.lexicon = tab.times.lexicon
         self.starts = tab.starts
+        self._words_numeral = False
         spans = sorted(blocked)
         self._bs = [s for s, _ in spans]
         self._be = [e for _, e in spans]
@@ -238,14 +240,16 @@ class _Finder:
         cn = self.counted_at(j, definite=definite)
         if cn is not None:
             return cn[0], cn[1], None, True
+        if self.w(j) in _OF_THEM:
+            return j, None, None, False  # اثنان منهم
         # اثنين من المسؤولين: the numeral alone, unit from the noun after من
         if self.w(j) == "من" and j + 1 < self.n:
             cn = self.counted_at(j + 1, definite=True)
             if cn is not None:
                 return j, cn[1], None, True
             t = self.w(j + 1)
-            if t.startswith("ال") and self.toks[j + 1].kind == "word":
-                return j, None, None, False
+            if t.startswith("ال") and self.toks[j + 1].kind == "word" and self._words_numeral:
+                return j, None, None, False  # ثلاثة من الثلاثين
         return None
 
     def unknown_noun(self, j: int) -> bool:
@@ -321,9 +325,21 @@ class _Finder:
         prev = self.w(i - 1)
         if prev in tab.times.identifier_words and not num.words:
             return None
+        if not num.words and (
+            (prev in ("-", "–") and self.toks[i - 2].kind == "num" if i >= 2 else False)
+            or (
+                self.w(num.j) in ("-", "–")
+                and num.j + 1 < self.n
+                and self.toks[num.j + 1].kind == "num"
+            )
+        ):
+            return None  # a score (2 - 0) or a list of numbers
         if num.words and num.value == 1 and not num.scaled:
             return None  # واحد alone is an adjective or a pronoun
+        if num.words and prev.startswith("ال") and self.toks[i].t in tab.numbers.teen_tails:
+            return None  # الخامسة عشرة: the tail of an ordinal
         j = num.j
+        self._words_numeral = num.words
         value: int | float | None = num.value
         approximate = self.hedge_before(i, num.off)
         # %15 (percent sign before the digits)
