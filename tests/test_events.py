@@ -769,3 +769,9 @@ def test_nisba_after_unrelated_word_is_not_the_actor() -> None:
     doc = doc.replace(entities=(*doc.entities, Entity("E9", "GPE", "فرنسا", ())))
     for ev in find_events(doc):
         assert "E9" not in ev.source
+
+
+def test_bi_with_a_place_is_a_location() -> None:
+    doc, ev = only("التقى بوتين أردوغان بأنقرة.", "MEET")
+    assert names(doc, ev.target) == {"أردوغان"}
+    assert names(doc, (ev.location,)) == {"أنقرة"}  # type: ignore[arg-type]

@@ -1102,6 +1102,14 @@ def _assign(c: _Cand, args: list[_Arg], roles: Mapping[str, str], passive: bool)
             if role == "source" and a.ctx is None:
                 c.has_subject_slot = True
             continue
+        if (
+            role == "target"
+            and a.ctx == "ب"
+            and a.etype in ("GPE", "LOC", "FAC")
+            and c.entry.label.kind == "physical"
+            and not a.nisba
+        ):
+            role = "location"  # التقى … بقصر قرطاج: بـ + a place is where
         if role == "source":
             if a.eid not in c.source:
                 c.source.append(a.eid)
@@ -1375,6 +1383,8 @@ def _assign_preps(c: _Cand, args: list[_Arg], roles: Mapping[str, str]) -> None:
         if a.eid is None:
             continue
         role = "target" if a.ctx == "nested" else roles.get(a.ctx or "", "ignore")
+        if role == "target" and a.ctx == "ب" and a.etype in ("GPE", "LOC", "FAC") and not a.nisba:
+            role = "location"
         if role == "source" and a.eid not in c.source:
             c.source.append(a.eid)
         elif role == "target" and a.eid not in c.target and a.eid not in c.source:
