@@ -866,8 +866,9 @@ class _Finder:
         j, wd, woff = wm
         if k == i:
             off = woff
-        if self.w(j) in tab.not_weekday_after or (
-            k > 0 and self.w(k - 1) in tab.not_weekday_before
+        if wd == 0 and (
+            self.w(j) in tab.not_weekday_after
+            or (k > 0 and self.w(k - 1) in tab.not_weekday_before)
         ):
             return None  # الاثنين معا, كلا الاثنين: "both"
         rel = tab.period_mods.get(self.w(j))
@@ -932,7 +933,12 @@ class _Finder:
         elif any(f == "اليوم" for _, f in self.v.forms(j - 1)) and (
             nxt in tab.not_today_after
             or tab.numbers.day_ordinals.get(nxt) is not None
-            or (nxt.startswith("ال") and nxt.endswith("ي") and nxt not in tab.period_mods)
+            or (
+                nxt.startswith("ال")
+                and nxt.endswith("ي")
+                and nxt not in tab.period_mods
+                and nxt not in tab.after_year
+            )
         ):
             return None  # اليوم الأول, اليوم العالمي, اليوم الذي
         if self.pub is None:
