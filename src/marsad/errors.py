@@ -77,11 +77,21 @@ class MarsadError(Exception):
         self.extra: dict[str, Any] = {}
         super().__init__(self.line())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # picklable across processes (the default would call __init__ with the message)
+        return (_rebuild, (self.code, self.detail, self.source, self.extra))
+
     def line(self) -> str:
         """The one-line form printed by the CLI."""
         where = f"{self.source}: " if self.source else ""
         more = f": {self.detail}" if self.detail else ""
         return f"{self.code.value} {where}{MESSAGES[self.code]}{more}"
+
+
+def _rebuild(code: Code, detail: str, source: str | None, extra: dict[str, Any]) -> MarsadError:
+    err = MarsadError(code, detail, source=source)
+    err.extra = extra
+    return err
 
 
 class PipelineError(MarsadError):
