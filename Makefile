@@ -1,0 +1,57 @@
+# marsad: the two commands are `make run` and `make test`; both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED := ../shared
+N      ?= 1000
+
+.PHONY: run test lint format eval bench venv lexicon examples train-ner kb clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: analyse the bundled examples; a readable summary, JSON in out/examples/
+run: $(STAMP)
+	@rm -rf out/examples && mkdir -p out/examples
+	$(BIN)/marsad analyze examples/*.txt --format json -o out/examples/
+	@$(BIN)/marsad analyze examples/*.txt --format text -o out/examples/summary.txt 2>/dev/null; cat out/examples/summary.txt
+	@echo "JSON documents: out/examples/*.json   (summary: out/examples/summary.txt)"
+
+## make test: lint, type-check and the whole test suite (works without ../shared)
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests tools
+	$(BIN)/ruff check --fix src tests tools
+
+## make eval: score marsad on ../shared/examples with ../shared/tools/score.py
+eval: $(STAMP)
+	@test -d $(SHARED)/examples || { echo "make eval needs $(SHARED)/examples"; exit 1; }
+	@rm -rf out/eval && mkdir -p out/eval
+	$(BIN)/marsad analyze $(SHARED)/examples/articles/*.txt --format json -o out/eval/
+	$(BIN)/python $(SHARED)/tools/score.py $(SHARED)/examples/gold out/eval
+
+## make bench [N=1000] [BENCH_ARGS="--jsonl FILE"]: speed, component shares, RSS, start-up
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py --n $(N) $(BENCH_ARGS)
+
+## data builders (need ../shared)
+lexicon: $(STAMP)
+	$(BIN)/python tools/build_lexicon.py
+
+examples: $(STAMP)
+	$(BIN)/python tools/make_examples.py
+
+clean:
+	rm -rf out build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
