@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpora import JAWHARAFM, iter_ant, iter_jsonl, iter_saudinewsnet  # noqa: E402
+from corpora import JAWHARAFM, iter_ant, iter_jsonl, iter_saudinewsnet
 
 
 def startup_seconds() -> float:
@@ -91,9 +91,8 @@ def main() -> None:
     total = sum(pl.timings.values()) or 1.0
     print("component share:")
     for comp, secs in pl.timings.items():
-        print(
-            f"  {comp:12s} {100 * secs / total:5.1f}%  {1000 * secs / max(1, len(records)):.2f} ms/article"
-        )
+        per_doc = 1000 * secs / max(1, len(records))
+        print(f"  {comp:12s} {100 * secs / total:5.1f}%  {per_doc:.2f} ms/article")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpora import iter_ant  # noqa: E402
+from corpora import iter_ant
 
 CHOSEN = {
     "JA-internationalNews-1-20170121",
