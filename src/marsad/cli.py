@@ -11,6 +11,7 @@ is printed on one line with its code), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,11 @@ from marsad.io import Record, read_path
 from marsad.model import Document
 
 FORMATS = ("json", "jsonl", "text", "html")
+
+#: Modules adding subcommands. Each defines ``register(subparsers) -> None``, which adds its
+#: parser(s) and sets ``func=handler`` (``handler(args) -> int``) with ``set_defaults``.
+#: Heavy optional dependencies are imported inside the handler, not at registration.
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
 _EXT = {"json": ".json", "jsonl": ".jsonl", "text": ".txt", "html": ".html"}
 
 
@@ -41,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--tokens", action="store_true", help="include tokens in JSON output")
     a.add_argument("--pipeline", help="comma-separated component names (default: all)")
     sub.add_parser("components", help="list the registered components")
+    for mod in SUBCOMMAND_MODULES:
+        importlib.import_module(mod).register(sub)
     return p
 
 
@@ -69,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         except BrokenPipeError:
             return 0
+    if hasattr(args, "func"):
+        try:
+            return int(args.func(args))
+        except MarsadError as exc:
+            _err(exc.line())
+            return 1
     _parser().print_help()
     return 2
 
