@@ -30,7 +30,14 @@ Component = Callable[[Document], Document]
 BASE_FIELDS = frozenset({"text", "id", "published", "outlet", "url"})
 
 #: The default pipeline, in order. Modules listed in ``_COMPONENT_MODULES`` register them.
-DEFAULT_PIPELINE: tuple[str, ...] = ("segment", "entities", "times", "quantities", "quotes")
+DEFAULT_PIPELINE: tuple[str, ...] = (
+    "segment",
+    "entities",
+    "times",
+    "quantities",
+    "quotes",
+    "events",
+)
 
 #: Modules imported to register the built-in components.
 _COMPONENT_MODULES: tuple[str, ...] = ("marsad.components",)
