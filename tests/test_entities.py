@@ -330,3 +330,22 @@ def test_president_elect_is_the_next_holder(nlp: Pipeline) -> None:
     doc = analyze(nlp, "تعهد الرئيس الأمريكي بإنهاء الحرب.", "2024-12-01")
     (ref,) = [r for r in refs(doc) if r.kind == "title"]
     assert ref.kb_id == "person/joe-biden"
+
+
+def test_title_with_implied_country(nlp: Pipeline) -> None:
+    doc = analyze(nlp, "وجه خادم الحرمين الشريفين بتقديم المساعدات.", "2016-01-01")
+    (ref,) = [r for r in refs(doc) if r.kind == "title"]
+    assert (ref.office, ref.of, ref.kb_id) == ("king", "country/SA", "person/king-salman")
+    # without a country or a name the title refers to nobody in particular
+    doc = analyze(nlp, "وصل ولي ولي العهد إلى باريس.", "2016-01-01")
+    assert [r for r in refs(doc) if r.kind == "title"] == []
+    doc = analyze(nlp, "وصل ولي ولي العهد السعودي إلى باريس.", "2016-01-01")
+    (ref,) = [r for r in refs(doc) if r.kind == "title"]
+    assert ref.kb_id == "person/mohammed-bin-salman"
+
+
+def test_fathers_name_in_a_patronymic_chain_is_not_a_mention(nlp: Pipeline) -> None:
+    doc = analyze(nlp, "افتتح الأمير سلطان بن سلمان بن عبدالعزيز المعرض.")
+    assert all(e.kb_id != "person/king-salman" for e in doc.entities)
+    doc = analyze(nlp, "أمر الملك سلمان بن عبد العزيز بصرف المكافآت.")
+    assert [e.kb_id for e in doc.entities] == ["person/king-salman"]

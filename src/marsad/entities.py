@@ -215,6 +215,13 @@ class Matcher:
                 if tuple(keys[i + 1 : i + n]) == seq[1:]:
                     if seq in self.kb.ambiguous and not self._cued(seq, keys, i, strip):
                         continue
+                    if (
+                        not strip
+                        and i > 0
+                        and keys[i - 1] in _PATRONYMIC
+                        and any(self.kb.entries[x].type == "PERSON" for x in ids)
+                    ):
+                        continue  # سلطان بن سلمان بن عبدالعزيز: a father's name, not the king
                     found.append(_Hit(n, strip, ids))
                     break
         if found:
@@ -496,8 +503,8 @@ def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) ->
             continue
         title = _title_at(kb, toks, i)
         if title is not None:
-            n, office = title
-            ref, used = _resolve_title(doc, kb, toks, i, n, office, day, inside, ent_by_kb)
+            n, office, implied = title
+            ref, used = _resolve_title(doc, kb, toks, i, n, office, day, inside, ent_by_kb, implied)
             if ref is not None:
                 out.append(ref)
                 i += used
@@ -516,13 +523,20 @@ def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) ->
     return out
 
 
-def _title_at(kb: KnowledgeBase, toks: Sequence[Token], i: int) -> tuple[int, str] | None:
+def _title_at(
+    kb: KnowledgeBase, toks: Sequence[Token], i: int
+) -> tuple[int, str, str | None] | None:
+    """``(tokens, office, implied of)`` of the longest title starting at token ``i``."""
+    best: tuple[int, str, str | None] | None = None
     for k0, _ in _strips(toks[i].norm):
         for title in kb.titles.get(k0, ()):
             n = len(title.keys)
+            if best is not None and n <= best[0]:
+                break
             if [t.norm for t in toks[i + 1 : i + n]] == list(title.keys[1:]):
-                return n, title.office
-    return None
+                best = (n, title.office, kb.implied.get(title.keys))
+                break
+    return best
 
 
 def _resolve_title(
@@ -535,10 +549,11 @@ def _resolve_title(
     day: _dt.date | None,
     inside: dict[int, Entity],
     ent_by_kb: dict[str, Entity],
+    implied: str | None = None,
 ) -> tuple[Reference | None, int]:
     j = i + n
-    of: str | None = None
-    if j < len(toks) and toks[j].kind == "word":
+    of: str | None = implied
+    if of is None and j < len(toks) and toks[j].kind == "word":
         k = toks[j].norm
         if k in kb.nisba:
             of = kb.nisba[k]

@@ -256,6 +256,8 @@ class KnowledgeBase:
         self.titles: dict[str, list[Title]] = {}
         self.ministries: set[tuple[str, ...]] = set()
         self.then_words: frozenset[str] = frozenset()
+        #: titles naming one office of one country (خادم الحرمين الشريفين) → its `of`
+        self.implied: dict[tuple[str, ...], str] = {}
         self.elect_words: frozenset[str] = frozenset()
         self._holders: dict[tuple[str, str], list[tuple[Role, str]]] = {}
         #: names that are also common words → (cue words, whether a preposition is a cue)
@@ -299,6 +301,10 @@ class KnowledgeBase:
             for f in forms:
                 keys = name_keys(f)
                 self.titles.setdefault(keys[0], []).append(Title(keys, str(office)))
+        for title, (office, of) in (titles.get("implied") or {}).items():
+            keys = name_keys(title)
+            self.implied[keys] = _country_ref(of) or ""
+            self.titles.setdefault(keys[0], []).append(Title(keys, str(office)))
         for tl in self.titles.values():
             tl.sort(key=lambda t: -len(t.keys))
         self.ministries = {name_keys(m) for m in titles.get("ministries") or ()}
