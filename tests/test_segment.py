@@ -104,6 +104,9 @@ LEX = Lexicon(
         "حكومه": 400,
         "كلم": 50,
         "كلمه": 500,
+        "يزور": 90,
+        "تعقد": 70,
+        "سياره": 300,
     }
 )
 
@@ -119,6 +122,9 @@ LEX = Lexicon(
         ("وقال", [("و", "proclitic"), ("قال", "stem")]),
         ("حكومته", [("حكومت", "stem"), ("ه", "enclitic")]),
         ("لليبيا", [("ل", "proclitic"), ("ليبيا", "stem")]),
+        ("وسيزور", [("و", "proclitic"), ("س", "proclitic"), ("يزور", "stem")]),
+        ("ستعقد", [("س", "proclitic"), ("تعقد", "stem")]),
+        ("سيارة", [("سيارة", "stem")]),  # not the future particle
         # negative cases: the leading letter belongs to the word
         ("وزير", [("وزير", "stem")]),
         ("بيروت", [("بيروت", "stem")]),

@@ -46,6 +46,8 @@ class _Rules:
     semicolon_min_tokens: int
     conjunctions: tuple[str, ...]
     prepositions: tuple[str, ...]
+    future: str
+    imperfect_prefixes: frozenset[str]
     article: str
     enclitics: tuple[str, ...]
     min_stem: int
@@ -71,6 +73,8 @@ def _rules() -> _Rules:
         semicolon_min_tokens=int(d["semicolon_min_tokens"]),
         conjunctions=tuple(d["conjunctions"]),
         prepositions=tuple(d["prepositions"]),
+        future=normalize_key(d["future"]),
+        imperfect_prefixes=frozenset(normalize_key(x) for x in d["imperfect_prefixes"]),
         article=normalize_key(d["article"]),
         enclitics=tuple(normalize_key(x) for x in d["enclitics"]),
         min_stem=int(d["min_stem"]),
@@ -312,6 +316,13 @@ class Segmenter:
             ):
                 pieces.append((rest[0], "proclitic"))
                 rest = after
+        # future particle before an imperfect verb: سيزور → س + يزور
+        if (
+            rest[:1] == r.future
+            and rest[1:2] in r.imperfect_prefixes
+            and self._ok_split(rest, rest[1:], doc, r.conj_ratio)
+        ):
+            return [*pieces, (r.future, "proclitic"), *self._enclitics(rest[1:], doc)]
         # preposition
         if rest[:1] in r.prepositions and len(rest) > 1 and fold(rest) not in r.no_split:
             after = rest[1:]
@@ -345,7 +356,9 @@ class Segmenter:
         if depth <= 0 or best:
             return best
         r = self.rules
-        if w[:1] in r.prepositions and len(w) - 1 >= r.min_stem:
+        if (
+            w[:1] in r.prepositions or (w[:1] == r.future and w[1:2] in r.imperfect_prefixes)
+        ) and len(w) - 1 >= r.min_stem:
             best = max(best, self._evidence(w[1:], doc, depth - 1))
         for enc in r.enclitics:
             if w.endswith(enc) and len(w) - len(enc) >= r.min_stem:
