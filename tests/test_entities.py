@@ -349,3 +349,15 @@ def test_fathers_name_in_a_patronymic_chain_is_not_a_mention(nlp: Pipeline) -> N
     assert all(e.kb_id != "person/king-salman" for e in doc.entities)
     doc = analyze(nlp, "أمر الملك سلمان بن عبد العزيز بصرف المكافآت.")
     assert [e.kb_id for e in doc.entities] == ["person/king-salman"]
+
+
+def test_bare_title_refers_back(nlp: Pipeline) -> None:
+    text = "استقبل بوتين ضيفه في الكرملين. وقال الرئيس إن العلاقات ممتازة. ورد رئيس الشركة بالشكر."
+    doc = analyze(nlp, text, "2024-10-11")
+    titles = [r for r in refs(doc) if r.kind == "title"]
+    putin = next(e for e in doc.entities if e.kb_id == "person/vladimir-putin")
+    assert [(r.text, r.kb_id, r.entity) for r in titles] == [
+        ("الرئيس", "person/vladimir-putin", putin.id)
+    ]
+    doc = analyze(nlp, "قال الرئيس الإيراني إن بلاده مستعدة. وأضاف الرئيس أن الحوار ممكن.")
+    assert [r.kb_id for r in refs(doc) if r.kind == "title"] == ["person/masoud-pezeshkian"] * 2

@@ -495,6 +495,7 @@ def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) ->
                 inside[i] = e
                 i += 1
     out: list[Reference] = []
+    last: dict[str, Reference] = {}  # office → the last title resolved to a person
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -505,8 +506,13 @@ def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) ->
         if title is not None:
             n, office, implied = title
             ref, used = _resolve_title(doc, kb, toks, i, n, office, day, inside, ent_by_kb, implied)
+            if ref is None and (n > 1 or any(k.startswith("ال") for k, _ in _strips(t.norm))):
+                ref = _bare_title(doc, kb, toks, i, n, office, day, last)
+                used = n
             if ref is not None:
                 out.append(ref)
+                if ref.kb_id:
+                    last[office] = ref
                 i += used
                 continue
         hit = next(((kb.nisba[k], n) for k, n in _strips(t.norm) if k in kb.nisba), None)
@@ -521,6 +527,38 @@ def references(doc: Document, kb: KnowledgeBase, day: _dt.date | None = None) ->
             )
         i += 1
     return out
+
+
+def _bare_title(
+    doc: Document,
+    kb: KnowledgeBase,
+    toks: Sequence[Token],
+    i: int,
+    n: int,
+    office: str,
+    day: _dt.date | None,
+    last: dict[str, Reference],
+) -> Reference | None:
+    """``وقال الرئيس`` with no country and no name: the holder of that office named last
+    in the document, or the only person of the document holding it at the date."""
+    start, end = toks[i].host_start, toks[i + n - 1].end
+    text = doc.text[start:end]
+    prev = last.get(office)
+    if prev is not None:
+        return Reference(start, end, text, "title", prev.kb_id, prev.entity, office, prev.of)
+    holders: list[tuple[Entity, str]] = []
+    for e in doc.entities:
+        entry = kb.entries.get(e.kb_id or "")
+        if entry is None or e.mentions[0].start > start:
+            continue
+        for r in entry.roles:
+            if r.office == office and (day is None or r.holds_at(day)):
+                holders.append((e, r.of))
+                break
+    if len(holders) == 1:
+        e, of = holders[0]
+        return Reference(start, end, text, "title", e.kb_id, e.id, office, of)
+    return None
 
 
 def _title_at(
