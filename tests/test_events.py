@@ -775,3 +775,22 @@ def test_bi_with_a_place_is_a_location() -> None:
     doc, ev = only("التقى بوتين أردوغان بأنقرة.", "MEET")
     assert names(doc, ev.target) == {"أردوغان"}
     assert names(doc, (ev.location,)) == {"أنقرة"}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أطلقت الشرطة الرصاص المطاطي على المتظاهرين في وسط العاصمة.",
+        "أصيب عشرات المتظاهرين في اشتباكات مع الشرطة.",
+        "قتل متظاهر برصاص قوات الأمن خلال احتجاجات.",
+        "أحرق محتجون إطارات مطاطية وأغلقوا الطرق.",
+    ],
+)
+def test_violence_at_a_protest_is_part_of_the_protest(text: str) -> None:
+    _doc, evs = events(text)
+    assert [e.type for e in evs] == ["PROTEST"], [(e.label, e.trigger.text) for e in evs]
+
+
+def test_violence_without_protesters_stays_assault() -> None:
+    _doc, evs = events("أحرق مسلحون عشرات المنازل في القرية.")
+    assert [(e.type, e.mode) for e in evs] == [("ASSAULT", "destroy")]

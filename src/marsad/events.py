@@ -59,6 +59,8 @@ MAX_SUBJECT_BACK = 5
 MAX_LIGHT_BACK = 4
 #: Sentences back that a dropped subject may be inherited from.
 MAX_INHERIT_SENTENCES = 2
+#: Tokens between an assault trigger and protesters for the assault to be part of the protest.
+PROTEST_VIOLENCE_WINDOW = 5
 #: Paragraphs in which an undated past event takes the publication date.
 NEWS_PEG_PARAGRAPHS = 3
 
@@ -1212,6 +1214,7 @@ def find_events(
                 prev_src = c.source
         # keep
         kept = [c for c in cands if not c.suppressed and _keep(view, c, lo)]
+        kept = _fold_protest_violence(kept, cands)
         main = [c for c in kept if not c.circumstantial]
         if main:
             physical = any(c.entry.label.kind == "physical" for c in main)
@@ -1363,6 +1366,32 @@ def _noun_args(
         prev.fw in view.lex.circumstantial or prev.key in view.lex.circumstantial
     ):
         c.circumstantial = True
+
+
+def _fold_protest_violence(kept: list[_Cand], cands: list[_Cand]) -> list[_Cand]:
+    """Violence by or against protesters (``أطلقت الشرطة الرصاص على المتظاهرين``,
+    ``أصيب عشرات المحتجين``) is part of their protest: the assault folds into one PROTEST
+    event anchored on the protesters."""
+    crowd = [c for c in cands if c.entry.secondary and c.entry.label.type == "PROTEST"]
+    if not crowd:
+        return kept
+    out: list[_Cand] = []
+    folded = False
+    for c in kept:
+        if c.entry.label.type == "ASSAULT" and any(
+            abs(p.ti - c.ti) <= PROTEST_VIOLENCE_WINDOW for p in crowd
+        ):
+            folded = True
+            continue
+        out.append(c)
+    if folded:
+        p = crowd[0]
+        p.circumstantial = False  # the protest is now the sentence's event
+        p.suppressed = False
+        if p not in out:
+            out.append(p)
+            out.sort(key=lambda x: x.ti)
+    return out
 
 
 def _merge_args(c: _Cand, source: Iterable[str], target: Iterable[str]) -> None:
