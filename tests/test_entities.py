@@ -361,3 +361,8 @@ def test_bare_title_refers_back(nlp: Pipeline) -> None:
     ]
     doc = analyze(nlp, "قال الرئيس الإيراني إن بلاده مستعدة. وأضاف الرئيس أن الحوار ممكن.")
     assert [r.kb_id for r in refs(doc) if r.kind == "title"] == ["person/masoud-pezeshkian"] * 2
+
+
+def test_latin_acronyms_must_be_capitals(nlp: Pipeline) -> None:
+    doc = analyze(nlp, "وقالت وكالة (AP) إن حلف NATO يدرس الأمر، كما في عبارة un accord.")
+    assert mentions(doc) == [("AP", "org/ap"), ("NATO", "org/nato")]

@@ -215,6 +215,8 @@ class Matcher:
                 if tuple(keys[i + 1 : i + n]) == seq[1:]:
                     if seq in self.kb.ambiguous and not self._cued(seq, keys, i, strip):
                         continue
+                    if n == 1 and tok.kind == "latin" and len(k0) <= 4 and not tok.text.isupper():
+                        continue  # "un", "au", "ap" in Latin text are not UN, AU, AP
                     if (
                         not strip
                         and i > 0
