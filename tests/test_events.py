@@ -794,3 +794,16 @@ def test_violence_at_a_protest_is_part_of_the_protest(text: str) -> None:
 def test_violence_without_protesters_stays_assault() -> None:
     _doc, evs = events("أحرق مسلحون عشرات المنازل في القرية.")
     assert [(e.type, e.mode) for e in evs] == [("ASSAULT", "destroy")]
+
+
+def test_event_rows_carry_actor_country_and_sector_from_the_kb() -> None:
+    if "entities" not in registry():
+        pytest.skip("entities component (knowledge base) not available")
+    doc = Pipeline().analyze("شنت إسرائيل غارات على حزب الله في بيروت.", published="2024-10-11")
+    rows = event_rows(doc)
+    assert len(rows) == 1
+    r = rows[0]
+    assert (r["type"], r["mode"], r["cameo"]) == ("ASSAULT", "aerial", "195")
+    assert r["source_country"] == "country/IL" and r["source_sector"] == "government"
+    assert r["target_sector"] == "rebel"
+    assert r["location"] == "بيروت" and r["location_lat"] is not None

@@ -43,7 +43,7 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -1606,17 +1606,21 @@ def event_rows(doc: Document) -> list[dict[str, Any]]:
     """One flat record per event (for CSV/JSONL export): actors' names, QIDs, type, mode,
     CAMEO, location, time, modality, source article, quote and evidence offsets."""
     rows: list[dict[str, Any]] = []
+    info = _actor_info()
 
-    def names(ids: Iterable[str]) -> tuple[str, str, str]:
-        ents = [doc.entity(i) for i in ids]
-        ar = "; ".join(e.name_ar for e in ents if e is not None)
-        en = "; ".join(e.name_en or "" for e in ents if e is not None)
-        qid = "; ".join(e.wikidata or "" for e in ents if e is not None)
-        return ar, en, qid
+    def names(ids: Iterable[str]) -> tuple[str, str, str, str, str]:
+        ents = [e for e in (doc.entity(i) for i in ids) if e is not None]
+        ar = "; ".join(e.name_ar for e in ents)
+        en = "; ".join(e.name_en or "" for e in ents)
+        qid = "; ".join(e.wikidata or "" for e in ents)
+        facts = [info(e) for e in ents]
+        country = "; ".join(f[0] or "" for f in facts)
+        sector = "; ".join(f[1] or "" for f in facts)
+        return ar, en, qid, country, sector
 
     for ev in doc.events:
-        s_ar, s_en, s_q = names(ev.source)
-        t_ar, t_en, t_q = names(ev.target)
+        s_ar, s_en, s_q, s_c, s_s = names(ev.source)
+        t_ar, t_en, t_q, t_c, t_s = names(ev.target)
         loc = doc.entity(ev.location) if ev.location else None
         rows.append(
             {
@@ -1631,12 +1635,18 @@ def event_rows(doc: Document) -> list[dict[str, Any]]:
                 "source_ar": s_ar,
                 "source_en": s_en,
                 "source_qid": s_q,
+                "source_country": s_c,
+                "source_sector": s_s,
                 "target": "; ".join(ev.target),
                 "target_ar": t_ar,
                 "target_en": t_en,
                 "target_qid": t_q,
+                "target_country": t_c,
+                "target_sector": t_s,
                 "location": loc.name_ar if loc else None,
                 "location_qid": loc.wikidata if loc else None,
+                "location_lat": info(loc)[2] if loc else None,
+                "location_lon": info(loc)[3] if loc else None,
                 "time": ev.time,
                 "modality": ev.modality,
                 "quote": ev.quote,
@@ -1647,3 +1657,43 @@ def event_rows(doc: Document) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+#: KB kinds of organisations → actor sector (PLOVER sector codes, in words).
+_SECTORS = {
+    "armed_group": "rebel",
+    "security_body": "military",
+    "government_body": "government",
+    "ministry": "government",
+    "party": "party",
+    "international_org": "international",
+    "bloc": "international",
+    "news_agency": "media",
+    "broadcaster": "media",
+    "newspaper": "media",
+    "company": "business",
+    "ngo": "ngo",
+}
+
+
+def _actor_info() -> Callable[[Entity], tuple[str | None, str | None, float | None, float | None]]:
+    """(country KB id, sector, lat, lon) of an entity from the knowledge base, when one is
+    installed (the entities component's ``marsad.kb``); blanks otherwise."""
+    try:
+        from marsad.kb import default_kb
+
+        kb: Any = default_kb()
+    except Exception:  # no KB: rows without countries
+        kb = None
+
+    def info(e: Entity) -> tuple[str | None, str | None, float | None, float | None]:
+        entry = kb.get(e.kb_id) if (kb is not None and e.kb_id) else None
+        if entry is None:
+            return None, None, None, None
+        country = entry.id if str(entry.id).startswith("country/") else entry.country
+        sector: str | None = _SECTORS.get(entry.kind or "")
+        if sector is None and e.type == "GPE":
+            sector = "government"
+        return country, sector, entry.lat, entry.lon
+
+    return info
