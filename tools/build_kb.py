@@ -179,6 +179,9 @@ def build_cities(
             names = uniq([*([extra["ar"]] if "ar" in extra else []), *cands])
             names = uniq([*names, *extra.get("aliases", [])])
             names = [n for n in names if normalize_key(n) not in stop | taken]
+            # a short form nobody writes (آتن beside أثينا) is more often a word part than a city
+            if any(freq(n) for n in names):
+                names = [n for n in names if freq(n) or len(normalize_key(n).replace(" ", "")) > 3]
             if not names:
                 continue
             lat, lon = coords.get(gid, (None, None))
