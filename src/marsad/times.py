@@ -487,7 +487,7 @@ class _Finder:
         if nxt in self.tab.hijri_markers:
             cal, j = "h", j + 1
         elif nxt in self.tab.greg_markers and (
-            j + 1 >= self.n or self.toks[j + 1].kind != "word" or len(nxt) > 1
+            self.v.adjacent(j) or j + 1 >= self.n or self.toks[j + 1].kind != "word" or len(nxt) > 1
         ):
             cal, j = "g", j + 1
         if cal == "h" and MIN_HIJRI_YEAR <= y <= MAX_HIJRI_YEAR:
