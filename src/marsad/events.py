@@ -33,9 +33,22 @@ How an event is found, in order:
    else asserted.
 5. **Time rule.** The resolved value of the time expression nearest to the trigger in its
    sentence (durations and unresolved values skipped); else the publication date for an
-   asserted, past-tense verb event in the article's first three paragraphs (the news peg of
-   a report); else none. **Location**: a GPE/LOC/FAC argument introduced by ``في``/``بـ``
-   after a physical event (meetings, visits, attacks …), never for verbal ones.
+   asserted event told with a past-tense verb (or an event noun with a past light verb) in
+   the article's first three paragraphs (the news peg of a report); else none.
+   **Location**: a GPE/LOC/FAC argument introduced by ``في``/``بـ`` after a physical event
+   (meetings, visits, attacks …), or the place named right after a meeting or protest noun
+   (``احتجاجات باريس``); never for verbal events.
+
+Coding choices, documented as PLOVER asks: future or planned cooperation keeps its own type
+(a planned visit is CONSULT with modality ``planned``, not AGREE); signing is AGREE with
+CAMEO 057; violence by or against protesters in the same clause is folded into their
+PROTEST event; a person's ``هاجم`` is a verbal attack (ACCUSE); events nested under
+threats and denials are merged into the governing event unless ``Options(nested=True)``.
+
+Nisbas are resolved through the entities component's references
+(``doc.meta["entity_refs"]``) when it ran, else through :class:`KBNisba` (the knowledge
+base's country nisbas and regular derivation from the document's GPE names);
+:func:`default_nisba` is the switch-over point for a resolver the KB may publish.
 """
 
 from __future__ import annotations
@@ -1571,8 +1584,10 @@ def _time(view: _DocView, c: _Cand, si: int, modality: str) -> str | None:
     if (
         doc.published is not None
         and modality == "asserted"
-        and c.entry.pos == "verb"
-        and c.tense == "past"
+        and (
+            (c.entry.pos == "verb" and c.tense == "past")
+            or (c.light is not None and view.toks[c.light].fw[:1] not in ("ي", "ت", "ن"))
+        )
         and doc.sentences[si].paragraph < NEWS_PEG_PARAGRAPHS
     ):
         return doc.published.isoformat()
