@@ -366,3 +366,12 @@ def test_bare_title_refers_back(nlp: Pipeline) -> None:
 def test_latin_acronyms_must_be_capitals(nlp: Pipeline) -> None:
     doc = analyze(nlp, "وقالت وكالة (AP) إن حلف NATO يدرس الأمر، كما في عبارة un accord.")
     assert mentions(doc) == [("AP", "org/ap"), ("NATO", "org/nato")]
+
+
+def test_titles_inside_kb_names_stay_outside_the_mention(nlp: Pipeline) -> None:
+    doc = analyze(nlp, "استقبل الملك سلمان الوفد، وحضر الأمير محمد بن سلمان وآية الله علي خامنئي.")
+    assert mentions(doc) == [
+        ("سلمان", "person/king-salman"),
+        ("محمد بن سلمان", "person/mohammed-bin-salman"),
+        ("علي خامنئي", "person/ali-khamenei"),
+    ]

@@ -58,6 +58,25 @@ class _Hit:
     ids: tuple[str, ...]
     loose: bool = False
     others: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    lead: int = 0  # leading title tokens of the name, outside the mention
+
+
+#: Titles that some KB names start with (الملك سلمان, الشيخ تميم); the mention starts after.
+_TITLE_WORDS_LEADING = frozenset(
+    ("الملك", "الامير", "الشيخ", "السلطان", "العاهل", "السيد", "الامام", "البابا")
+)
+
+
+def _title_lead(seq: tuple[str, ...]) -> int:
+    k = 0
+    while k < len(seq) - 1:
+        if seq[k] in _TITLE_WORDS_LEADING:
+            k += 1
+        elif seq[k : k + 2] == ("ايه", "الله") and k + 2 < len(seq):
+            k += 2
+        else:
+            break
+    return k
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +172,9 @@ class Matcher:
             last_tok = doc.tokens[stream[i + n - 1][0]]
             start = _after_clitics(first_tok, best.strip)
             others = tuple((_after_clitics(first_tok, st), o) for st, o in best.others)
+            if best.lead:  # الملك سلمان: the title is not part of the mention
+                first_tok = doc.tokens[stream[i + best.lead][0]]
+                start, others = first_tok.start, ()
             out.append(
                 Mention(
                     stream[i][0], stream[i + n - 1][0], start, last_tok.end, ids, best.loose, others
@@ -224,12 +246,18 @@ class Matcher:
                         and any(self.kb.entries[x].type == "PERSON" for x in ids)
                     ):
                         continue  # سلطان بن سلمان بن عبدالعزيز: a father's name, not the king
-                    found.append(_Hit(n, strip, ids))
+                    found.append(_Hit(n, strip, ids, lead=_title_lead(seq)))
                     break
         if found:
             n = max(h.n for h in found)
             best, *rest = [h for h in found if h.n == n]
-            return _Hit(n, best.strip, best.ids, others=tuple((h.strip, h.ids) for h in rest))
+            return _Hit(
+                n,
+                best.strip,
+                best.ids,
+                others=tuple((h.strip, h.ids) for h in rest if not h.lead),
+                lead=best.lead,
+            )
         if tok.kind != "word":
             return None
         # transliteration variants of people's names (skeleton match), up to three tokens
