@@ -242,6 +242,38 @@ def test_mixed_form_with_a_short_fragment(seg: Pipeline) -> None:
     assert (q.text, q.direct, q.speaker, q.cue) == ("استفزاز خطير", True, "E7", "قائلة")
 
 
+def test_short_marked_subject_of_the_clause_is_a_name(seg: Pipeline) -> None:
+    q = one(seg, 'وقال بوتين إن "صقر 1" طائرة متطورة تصل إلى مسافات بعيدة.')
+    assert not q.direct and q.text.startswith('"صقر 1"')
+
+
+def test_relay_with_unrecognised_speaker(seg: Pipeline) -> None:
+    q = one(seg, "ونقلت وكالة رويترز عن رئيس الوزراء ستيفان لوفين قوله إن بلاده تعرضت لهجوم.")
+    assert (q.speaker, q.speaker_text, q.via) == (None, "رئيس الوزراء ستيفان لوفين", "E4")
+
+
+def test_comma_after_the_verb(seg: Pipeline) -> None:
+    doc = analyse(
+        seg,
+        "قال بوتين إن الحوار مستمر. وأضاف، خلدون قواص، المستشار الإعلامي: «أنا استقبلتها بنفسي».",
+    )
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [("E1", None), (None, "خلدون قواص")]
+
+
+def test_definite_subject_not_recognised(seg: Pipeline) -> None:
+    doc = analyse(seg, "وصل الوفد إلى طهران. وقالت الشرطة إنها اعتقلت رجلا.")
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "الشرطة")]
+
+
+def test_name_that_looks_like_a_verb(seg: Pipeline) -> None:
+    text = "وقال وزير العدل الطيب لوح إنه يتم إعداد القانون."
+    doc = seg.analyze(text)
+    pos = text.index("الطيب لوح")
+    doc = doc.replace(entities=(Entity("E9", "PERSON", "الطيب لوح", (doc.span(pos, pos + 9),)),))
+    out = quotes_document(doc)
+    assert [(q.cue, q.speaker) for q in out.quotes] == [("قال", "E9")]
+
+
 def test_two_attributions_in_one_sentence(seg: Pipeline) -> None:
     doc = analyse(seg, "قال بوتين إن المحادثات مثمرة، مضيفا أن الاتفاق قريب.")
     assert [q.text for q in doc.quotes] == ["المحادثات مثمرة", "الاتفاق قريب"]

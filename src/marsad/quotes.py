@@ -97,6 +97,9 @@ class Lexicon:
     unnamed: frozenset[str]
     titles: frozenset[str]
     skips: frozenset[str]
+    not_names: frozenset[str]
+    description_stops: frozenset[str]
+    statement_nouns: frozenset[str]
     preps: frozenset[str]
 
 
@@ -167,6 +170,9 @@ def load_lexicon() -> Lexicon:
         unnamed=_keys(d["unnamed_heads"]),
         titles=_keys(d["titles"]),
         skips=_keys(d["subject_skips"]),
+        not_names=_keys(d["not_names"]),
+        description_stops=_keys(d["description_stops"]),
+        statement_nouns=_keys(d["statement_nouns"]),
         preps=_keys(d["prepositions"]),
     )
 
@@ -426,8 +432,13 @@ class _Analysis:
             for i in range(src.first_i, max(src.stop_i, src.first_i + 1)):
                 self.filler[i] = True
         self.cue_at: dict[int, tuple[Cue, int]] = {}
+        in_name = [False] * len(self.toks)
+        for e in doc.entities:
+            for m in e.mentions:
+                for i in self.tok_range(m.start, m.end):
+                    in_name[i] = True
         for i in range(len(self.toks)):
-            if self.in_marks[i] or self.filler[i]:
+            if self.in_marks[i] or self.filler[i] or in_name[i]:
                 continue
             c = self.match_cue(i)
             if c is not None:
@@ -644,6 +655,8 @@ class _Analysis:
             if j > i:
                 if self.is_word(j, lex.complementizers) or self.in_marks[j]:
                     break
+                if self.sent_of[j] != self.sent_of[i] or "\n" in self.text[end : tok.start]:
+                    break
                 if tok.text in (":", ".", "؟", "!", "(", ")"):
                     break
                 c = self.cue_at_safe().get(j)
@@ -657,6 +670,14 @@ class _Analysis:
                     break  # مصدر لرويترز: the outlet spoken to
                 if self.is_word(j, lex.skips) or j in self.time_start:
                     break
+                if self.is_word(j, lex.description_stops):
+                    break
+                if (
+                    self.is_word(j, lex.preps)
+                    and j + 1 < len(self.toks)
+                    and self.is_word(j + 1, lex.statement_nouns)
+                ):
+                    break  # … في مؤتمر صحفي
                 if j + 1 in self.time_start and self.is_word(j, lex.preps):
                     break  # مسؤولين إيرانيين في ذلك الوقت
                 nxt = j + 1
@@ -745,6 +766,9 @@ class _Analysis:
         j = cue_i + 1
         chain: list[str] = []
         chain_start: int | None = None
+        if j < min(limit, len(self.toks)) and self.toks[j].text in ("،", ","):
+            j += 1  # وأضاف، خلدون قواص، المستشار …
+        first = j
         while j < min(limit, len(self.toks)):
             if self.in_marks[j]:
                 break
@@ -777,7 +801,7 @@ class _Analysis:
             return _Who(speaker_text=text, found=True)
         # a name the entity component did not find (قال كامبل لرويترز إن): keep its words
         cue = self.cue_at.get(cue_i)
-        if cue is not None and not cue[0].takes_object and j == cue_i + 1:
+        if cue is not None and not cue[0].takes_object and j == first:
             name = self.unknown_name(j, limit)
             if name is not None:
                 return _Who(speaker_text=name, found=True)
@@ -805,17 +829,20 @@ class _Analysis:
                 or self.is_word(i, lex.titles)
                 or self.is_unnamed(i)
                 or self.is_nisba(i)
+                or self.is_word(i, lex.not_names)
                 or (k[:1] in "لب" and len(k) > 3)
                 or len(k) < 3
             )
 
         if j >= limit or not plain(j):
             return None
-        first = normalize(self.toks[j].text).text
-        if first.startswith("ال") or first.endswith("ة"):
-            return None  # العلاقات, زيارة: a noun, not a name
         k = j
-        while k + 1 < limit and k - j < 3 and plain(k + 1):
+        while (
+            k + 1 < limit
+            and k - j < 3
+            and plain(k + 1)
+            and "\n" not in self.text[self.toks[k].end : self.toks[k + 1].start]
+        ):
             k += 1
         nxt = k + 1
         if nxt < limit and not (
@@ -891,6 +918,21 @@ class _Analysis:
                     hit2 = self.mention_after(i + 1, boundary, SPEAKER_TYPES, media_skip)
                     if hit2 is not None:
                         who.speaker = hit2[0].id
+                    else:  # عن رئيس الوزراء ستيفان لوفين قوله: the words, unrecognised
+                        end_i = min(cue_i, boundary) if cue_i > i + 1 else boundary
+                        k = i + 1
+                        while (
+                            k < end_i
+                            and k - i <= 8
+                            and not self.is_punct(k)
+                            and k not in self.time_start
+                            and not self.is_word(k, self.lex.preps)
+                        ):
+                            k += 1
+                        if k > i + 1:
+                            who.speaker_text = self.text[
+                                self.toks[i + 1].start : self.toks[k - 1].end
+                            ]
                 break
         else:
             if via is not None:
@@ -1046,6 +1088,10 @@ def _attributions(an: _Analysis) -> list[_Attr]:
                     None,
                 )
             if host is not None:
+                after = an.words_between((mk.close_at or mk.end) + 1, host.end)
+                short = an.words_between(mk.start, mk.end) < lex.min_uncued
+                if short and after >= 3:
+                    continue  # قال إن “صقر 1” طائرة …: a name in marks inside the clause
                 if _accept_marked(an, mk, host.cue_i):
                     host.marked.append(mk)
                     claimed.add(mk.open_at)
