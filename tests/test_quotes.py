@@ -247,6 +247,11 @@ def test_short_marked_subject_of_the_clause_is_a_name(seg: Pipeline) -> None:
     assert not q.direct and q.text.startswith('"صقر 1"')
 
 
+def test_short_fragment_before_a_comma_is_a_quote(seg: Pipeline) -> None:
+    q = one(seg, 'وقالت الشرطة إنها "تتعامل مع حادث أمني"، من دون ذكر مزيد من التفاصيل.')
+    assert q.direct and q.text == "تتعامل مع حادث أمني"
+
+
 def test_relay_with_unrecognised_speaker(seg: Pipeline) -> None:
     q = one(seg, "ونقلت وكالة رويترز عن رئيس الوزراء ستيفان لوفين قوله إن بلاده تعرضت لهجوم.")
     assert (q.speaker, q.speaker_text, q.via) == (None, "رئيس الوزراء ستيفان لوفين", "E4")

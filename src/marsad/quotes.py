@@ -1090,7 +1090,8 @@ def _attributions(an: _Analysis) -> list[_Attr]:
             if host is not None:
                 after = an.words_between((mk.close_at or mk.end) + 1, host.end)
                 short = an.words_between(mk.start, mk.end) < lex.min_uncued
-                if short and after >= 3:
+                nxt = an.first_tok_at_or_after((mk.close_at or mk.end) + 1)
+                if short and after >= 3 and nxt < len(an.toks) and not an.is_punct(nxt):
                     continue  # قال إن “صقر 1” طائرة …: a name in marks inside the clause
                 if _accept_marked(an, mk, host.cue_i):
                     host.marked.append(mk)
