@@ -807,3 +807,20 @@ def test_event_rows_carry_actor_country_and_sector_from_the_kb() -> None:
     assert r["source_country"] == "country/IL" and r["source_sector"] == "government"
     assert r["target_sector"] == "rebel"
     assert r["location"] == "بيروت" and r["location_lat"] is not None
+
+
+def test_coordinated_transitive_verb_keeps_the_subject() -> None:
+    doc, evs = events("نفت حماس أي علاقة بالهجوم، واتهمت إسرائيل بالسعي إلى التصعيد.")
+    acc = [e for e in evs if e.label == "ACCUSE"]
+    assert acc and names(doc, acc[0].source) == {"حماس"}
+    assert names(doc, acc[0].target) == {"إسرائيل"}
+
+
+def test_relative_clause_repeating_an_event_noun_is_not_a_new_event() -> None:
+    _doc, evs = events("قتل ثلاثة أشخاص في الغارات التي استهدفت بيروت.")
+    assert [e.label for e in evs] == ["KILL"]
+
+
+def test_fronted_place_is_the_location() -> None:
+    doc, ev = only("وفي القاهرة، استقبل السيسي ماكرون.", "HOST")
+    assert names(doc, (ev.location,)) == {"القاهرة"}  # type: ignore[arg-type]

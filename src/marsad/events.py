@@ -138,6 +138,7 @@ class Entry:
     clear: bool
     secondary: bool
     needs_actor: bool
+    transitive: bool
     nisba_role: str
     person_label: Label | None
     mode: str | None
@@ -304,6 +305,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
             clear=bool(d.get("clear", False)),
             secondary=bool(d.get("secondary", False)),
             needs_actor=bool(d.get("needs_actor", False)),
+            transitive=bool(d.get("transitive", False)),
             nisba_role=str(d.get("nisba", d.get("genitive", "source"))),
             person_label=labels[d["person_label"]] if d.get("person_label") else None,
             mode=d.get("mode", lab.mode),
@@ -982,12 +984,35 @@ def _scan_back_subject(view: _DocView, c_ti: int, lo: int) -> list[_Arg]:
     return out
 
 
+_RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي"})
+
+
+def _direct_slots(args: list[_Arg]) -> int:
+    """How many distinct bare noun phrases (subject/object slots) a scan found."""
+    n = 0
+    last: _Arg | None = None
+    for a in args:
+        if a.ctx is not None:
+            continue
+        if last is None or not (a.conj or (a.eid is not None and a.eid == last.eid)):
+            n += 1
+        last = a
+    return n
+
+
 def _unnamed_subject(view: _DocView, c: _Cand, lo: int, hi: int, fwd: list[_Arg]) -> bool:
     """Whether the verb's subject is a phrase naming no entity: a definite noun right after
     it (``دعت الحركة …``), or, for an imperfect verb, a noun right before it
     (``خطرا يهدد تونس``, ``الحكومة تنفي``)."""
     j = c.ti + 1
-    if j < hi and (not fwd or fwd[0].pos != j):
+    named_here = (
+        bool(fwd)
+        and fwd[0].ctx is None
+        and (
+            fwd[0].pos == j or (fwd[0].pos == j + 1 and fwd[0].nisba)  # الحكومة اللبنانية
+        )
+    )
+    if j < hi and not named_here:
         t = view.toks[j] if j < hi else None
         if (
             t is not None
@@ -1184,10 +1209,25 @@ def find_events(
                 fwd, nested = _scan_forward(view, c.ti, hi, cand_at, verbal)
                 for n in nested:
                     nested_of.setdefault(n, c.ti)
+                earlier = [x for x in cands if x.ti < c.ti and x.source and x.entry.pos != "noun"]
                 if back:
                     _assign(c, back, e.roles, False)
                     c.has_subject_slot = True
+                elif c.ti > lo and view.toks[c.ti - 1].fw in _RELATIVES:
+                    # الغارات التي استهدفت …: the antecedent is the subject
+                    c.has_subject_slot = True
+                    if c.ti - 2 >= lo and (c.ti - 2) in cand_at:
+                        c.suppressed = True  # an event noun described again
                 elif not passive and e.pos == "verb" and _unnamed_subject(view, c, lo, hi, fwd):
+                    c.has_subject_slot = True
+                elif (
+                    e.transitive
+                    and earlier
+                    and view.toks[c.ti].key[:1] == "و"
+                    and _direct_slots(fwd) == 1
+                ):
+                    # أدانت X …، واتهمت إسرائيل بـ…: the coordinated verb keeps the subject
+                    c.source = list(earlier[-1].source)
                     c.has_subject_slot = True
                 _assign(c, fwd, e.roles, passive)
             if e.pos == "noun" and (c.source or c.light is not None):
@@ -1297,7 +1337,9 @@ def find_events(
                 trigger=doc.span(c.start, c.end),
                 source=tuple(sources),
                 target=tuple(targets),
-                location=c.location if e.label.kind == "physical" else None,
+                location=(c.location or _location_before(view, c, si))
+                if e.label.kind == "physical"
+                else None,
                 time=_time(view, c, si, modality),
                 modality=modality,
                 mode=e.mode,
@@ -1405,6 +1447,20 @@ def _fold_protest_violence(kept: list[_Cand], cands: list[_Cand]) -> list[_Cand]
             out.append(p)
             out.sort(key=lambda x: x.ti)
     return out
+
+
+def _location_before(view: _DocView, c: _Cand, si: int) -> str | None:
+    """A place fronted in the trigger's sentence: ``وفي القاهرة، استقبل …``."""
+    sent = view.doc.sentences[si]
+    k = c.ti - 1
+    while k >= 0 and view.toks[k].tok.start >= sent.start:
+        m = view.mention_at.get(k)
+        if m is not None and m.eid is not None and m.etype in ("GPE", "LOC", "FAC"):
+            before = view.toks[k - 1] if k - 1 >= 0 else None
+            if view.prep_of(k) == "ب" or (before is not None and before.fw == "في"):
+                return m.eid
+        k -= 1
+    return None
 
 
 def _merge_args(c: _Cand, source: Iterable[str], target: Iterable[str]) -> None:
