@@ -903,7 +903,7 @@ class _Finder:
             if rel == -1 and delta == 0:
                 delta = 7
             d = self.pub - dt.timedelta(days=delta)
-        return Hit(i, end, off, d.isoformat(), True, "date", point=(d.year, d.month, d.day, False))
+        return Hit(i, end, off, d.isoformat(), True, "date", point=(d.year, d.month, d.day, True))
 
     def deictic(self, i: int) -> Hit | None:
         tab = self.tab
@@ -945,7 +945,7 @@ class _Finder:
             self.unresolved += 1
             return Hit(i, j, off, None, True, "date")
         d = self.pub + dt.timedelta(days=delta)
-        return Hit(i, j, off, d.isoformat(), True, "date", point=(d.year, d.month, d.day, False))
+        return Hit(i, j, off, d.isoformat(), True, "date", point=(d.year, d.month, d.day, True))
 
     # -- relative periods ---------------------------------------------------------------------
     def period_value(self, unit: str, offset: int) -> str | None:
@@ -1185,8 +1185,23 @@ class _Finder:
             return None
         if um[1][1] == "du":
             return None
+        if um[1][0] == "10Y" and not self._decade_context(um[0]):
+            return None  # ثلاثة عقود احتراف: contracts, not decades
         return Hit(
             i, um[0], off, _duration(n, um[1][0]), False, "duration", extra={"n": n, "u": um[1][0]}
+        )
+
+    def _decade_context(self, j: int) -> bool:
+        """After عقد/عقود: decades are followed by punctuation, a preposition or an adjective
+        of time; contracts by a noun (عقود احتراف, عقود جديدة)."""
+        if j >= self.n or self.toks[j].kind != "word":
+            return True
+        t = self.toks[j].t
+        return (
+            t in self.tab.after_year
+            or t in self.tab.plural_modifiers
+            or t in ("من", "مضت", "خلت", "ماضيه", "قادمه", "متتاليه", "كامله")
+            or (t[0] in "وفب" and not t.startswith("ال"))
         )
 
     # -- vague, earlier/later, anaphora ------------------------------------------------------
@@ -1215,6 +1230,14 @@ class _Finder:
         if am is None:
             return None
         j, spec, off = am
+        if spec[0] == "day" and self.w(j) == "من" and self.pub is not None:
+            # (في مثل) هذا اليوم من أغسطس 1990: the publication's day in that month
+            inner = self.date_expr(j + 1)
+            if inner is not None and inner.kind == "month" and inner.value and inner.off == 0:
+                y, m = int(inner.value[:4]), int(inner.value[5:7])
+                if self.pub.day <= _days_in_month(y, m):
+                    val = f"{y:04d}-{m:02d}-{self.pub.day:02d}"
+                    return Hit(i, inner.j, off, val, True, "date")
         return Hit(i, j, off, None, True, "anaphora", ana=spec)
 
     # -- driver ------------------------------------------------------------------------------
@@ -1394,7 +1417,7 @@ def _merge(a: Hit, b: Hit) -> Hit | None:
     if (ay, am or 0, ad or 0) > (by, bm or 0, bd or 0):
         return None
     return Hit(
-        a.i, b.j, a.off, f"{fmt(ay, am, ad)}/{fmt(by, bm, bd)}", a.relative and b.relative, "range"
+        a.i, b.j, a.off, f"{fmt(ay, am, ad)}/{fmt(by, bm, bd)}", a.relative or b.relative, "range"
     )
 
 
