@@ -824,3 +824,23 @@ def test_relative_clause_repeating_an_event_noun_is_not_a_new_event() -> None:
 def test_fronted_place_is_the_location() -> None:
     doc, ev = only("وفي القاهرة، استقبل السيسي ماكرون.", "HOST")
     assert names(doc, (ev.location,)) == {"القاهرة"}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "احتفت الجامعة بتخرج ثلاثين طالباً بإتمام البرنامج.",
+        "لقي طيار مصرعه وأصيب آخر في تحطم مروحية خلال استعراض جوي.",
+        "أصيب خمسة أشخاص في حادث سير على الطريق الدولي.",
+        "يصاب كثيرون بالجلطة بسبب التدخين.",
+        "تمت مباشرة الحادثة وتسليم موقع الحادث للمرور.",
+    ],
+)
+def test_more_non_events(text: str) -> None:
+    _doc, evs = events(text)
+    assert evs == [], [(e.label, e.trigger.text) for e in evs]
+
+
+def test_delivery_of_weapons_is_supply() -> None:
+    _doc, evs = events("تم تسليم طائرات مقاتلة إلى مصر.")
+    assert [e.label for e in evs] == ["SUPPLY/TRANSFER"]

@@ -72,6 +72,8 @@ MAX_SUBJECT_BACK = 5
 MAX_LIGHT_BACK = 4
 #: Sentences back that a dropped subject may be inherited from.
 MAX_INHERIT_SENTENCES = 2
+#: Tokens on each side searched for an entry's ``discard_near`` words.
+DISCARD_NEAR_WINDOW = 8
 #: Tokens between an assault trigger and protesters for the assault to be part of the protest.
 PROTEST_VIOLENCE_WINDOW = 5
 #: Paragraphs in which an undated past event takes the publication date.
@@ -80,6 +82,7 @@ NEWS_PEG_PARAGRAPHS = 3
 _PUNCT_BREAK = frozenset('،,؛;:.!؟?"«»“”()[]{}–—')
 _COMMA = frozenset("،,")
 _QUOTE_MARKS = frozenset('"«»“”„‟')
+_TANWEEN = frozenset("\u064b\u064c\u064d")
 #: Entity types that can be actors (weapons and named events are not).
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 _VERB_PROCLITICS = ("", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل")
@@ -133,6 +136,7 @@ class Entry:
     window: int
     discard_before: _Words
     discard_after: _Words
+    discard_near: _Words
     exclude: frozenset[str]
     genitive: str
     clear: bool
@@ -300,6 +304,9 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
             window=int(d.get("window", 4)),
             discard_before=_Words.of(d.get("discard_before")),
             discard_after=_Words.of(d.get("discard_after")),
+            discard_near=_Words.of(
+                d.get("discard_near") or spec.get(str(d.get("discard_near_list", "")))
+            ),
             exclude=frozenset(normalize_key(x) for x in _as_list(d.get("exclude"))),
             genitive=str(d.get("genitive", "source")),
             clear=bool(d.get("clear", False)),
@@ -710,7 +717,10 @@ def _lookup(view: _DocView, j: int) -> list[tuple[_Form, str, bool]]:
     lex = view.lex
     out: list[tuple[_Form, str, bool]] = []
     taa_marbuta = normalize(t.tok.text).text.endswith("ة")
+    tanween = any(ch in _TANWEEN for ch in t.tok.text)  # طالباً is a noun: verbs never have it
     for p, core, e in _decompose(t.key, _VERB_PROCLITICS, _VERB_ENCLITICS):
+        if tanween:
+            break
         if e == "ه" and taa_marbuta:
             continue  # ضربة is a noun, not ضرب + ه
         cores = [core]
@@ -757,6 +767,10 @@ def _conditions_ok(view: _DocView, j: int, lo: int, hi: int, e: Entry) -> bool:
                 ok = True
                 break
         if not ok:
+            return False
+    if e.discard_near:
+        rng = range(max(lo, j - DISCARD_NEAR_WINDOW), min(hi, j + 1 + DISCARD_NEAR_WINDOW))
+        if any(e.discard_near.match(toks[k].bares) for k in rng):
             return False
     if e.near:
         rng = range(max(lo, j - e.window), min(hi, j + 1 + e.window))
