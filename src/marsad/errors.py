@@ -33,6 +33,7 @@ class Code(StrEnum):
     E010 = "E010"  # pipeline configuration error (unknown component, missing requirement)
     E011 = "E011"  # output cannot be written
     E012 = "E012"  # unsupported input format or option
+    E013 = "E013"  # the corpus store cannot open, migrate or write
     # warnings: the document was analysed, with a caveat
     W001 = "W001"  # a component failed on this document; its output is missing
     W002 = "W002"  # a span did not match the text and was dropped (a bug, reported)
@@ -56,6 +57,7 @@ MESSAGES: dict[Code, str] = {
     Code.E010: "pipeline configuration error",
     Code.E011: "output cannot be written",
     Code.E012: "unsupported input format or option",
+    Code.E013: "corpus store error",
     Code.W001: "a component failed on this document",
     Code.W002: "a span did not match the text and was dropped",
     Code.W003: "unbalanced quotation marks",

@@ -1,0 +1,89 @@
+"""Cross-document event merging: reports of one event from different articles become one
+merged event that keeps every report (its modality and its document).
+
+Two reports are the same event when they have the same PLOVER type, dates within
+:data:`MERGE_WINDOW_DAYS`, compatible locations (equal, or one unknown) and overlapping actors:
+for each role (source, target) the actor sets overlap or one side is unknown, and at least one
+role overlaps. For symmetric types (meetings, cooperation, agreements) who is source and who is
+target is a matter of phrasing, so the actors are compared as one set.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Largest gap, in days, between two reports of one event.
+MERGE_WINDOW_DAYS = 2
+#: Types whose source and target are interchangeable.
+SYMMETRIC_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One event mention, as stored: ``actors`` are entity keys (KB id, else ``name:…``)."""
+
+    id: int
+    type: str
+    date: _dt.date | None
+    source: frozenset[str]
+    target: frozenset[str]
+    location: str | None
+
+
+def same_event(a: Report, b: Report) -> bool:
+    """Whether two reports describe one event."""
+    if a.type != b.type or a.date is None or b.date is None:
+        return False
+    if abs((a.date - b.date).days) > MERGE_WINDOW_DAYS:
+        return False
+    if a.location and b.location and a.location != b.location:
+        return False
+    if a.type in SYMMETRIC_TYPES:
+        x, y = a.source | a.target, b.source | b.target
+        if not x or not y:
+            return False
+        common = len(x & y)
+        # a meeting of A and B is not a meeting of A and C
+        return common >= min(2, len(x), len(y))
+    overlap = False
+    for p, q in ((a.source, b.source), (a.target, b.target)):
+        if p and q:
+            if not p & q:
+                return False
+            overlap = True
+    return overlap
+
+
+def merge(reports: Sequence[Report]) -> list[list[int]]:
+    """Clusters of report ids (every report is in exactly one cluster, singletons included)."""
+    parent = {r.id: r.id for r in reports}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_type: dict[str, list[Report]] = defaultdict(list)
+    for r in reports:
+        if r.date is not None:
+            by_type[r.type].append(r)
+    for rs in by_type.values():
+        rs.sort(key=lambda r: (r.date, r.id))
+        for i, a in enumerate(rs):
+            assert a.date is not None
+            for b in rs[i + 1 :]:
+                assert b.date is not None
+                if (b.date - a.date).days > MERGE_WINDOW_DAYS:
+                    break
+                if same_event(a, b):
+                    ra, rb = find(a.id), find(b.id)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for r in reports:
+        clusters[find(r.id)].append(r.id)
+    return sorted(clusters.values(), key=lambda c: min(c))
