@@ -53,7 +53,7 @@ def _entities(text: str) -> tuple[Entity, ...]:
             pos = text.find(form)
             while pos >= 0:
                 end = pos + len(form)
-                before = text[:pos].split(" ")[-1] if pos else ""
+                before = (text[:pos].split(" ")[-1] if pos else "").strip('"«“ـ')
                 whole = (end == len(text) or not text[end].isalpha()) and len(before) <= 2
                 if whole and not any(s.start <= pos < s.end for s in spans):
                     spans.append(Span(pos, pos + len(form), form))
@@ -514,6 +514,13 @@ def test_names_in_marks_are_not_quotes(seg: Pipeline) -> None:
     assert [(q.text, q.direct) for q in doc.quotes] == [
         ("الاتفاق مع “وزارة الخارجية” نهائي", False)
     ]
+
+
+def test_outlet_name_in_marks(seg: Pipeline) -> None:
+    q = one(seg, 'ونقلت وكالة "رويترز" عن مصدر مطلع قوله إن الوفد غادر.')
+    assert (q.speaker, q.speaker_text, q.via) == (None, "مصدر مطلع", "E4")
+    q = one(seg, 'وقال مصدر أمني لـ"الجزيرة" إن الوفد غادر.')
+    assert (q.speaker_text, q.via, q.text) == ("مصدر أمني", "E5", "الوفد غادر")
 
 
 def test_via_after_a_direct_quote(seg: Pipeline) -> None:

@@ -39,6 +39,8 @@ MAX_CONTINUATION_SENTENCES = 4
 MAX_SOURCE_WINDOW = 9
 #: Most tokens of a description kept as ``speaker_text``.
 MAX_DESCRIPTION_TOKENS = 12
+#: Words in marks up to this many may be a name (صحيفة "الشرق الأوسط"), not a quotation.
+MAX_NAME_WORDS = 3
 
 SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 VIA_TYPES = frozenset({"ORG"})
@@ -421,8 +423,14 @@ class _Analysis:
             if ti is not None:
                 self.time_start.add(ti)
         self.marked, self.problems = find_marked(self.text, list(doc.paragraphs) or None)
+        # tokens of quotations; a name in marks (لـ"الوطن", صحيفة "الشرق") is not one
         self.in_marks = [False] * len(self.toks)
+        self.mark_tok = [
+            t.kind == "punct" and (t.text in _MARKS or t.text in ("''", '""')) for t in self.toks
+        ]
         for mk in self.marked:
+            if mk.close_at is not None and self.words_between(mk.start, mk.end) <= MAX_NAME_WORDS:
+                continue
             hi = mk.close_at if mk.close_at is not None else mk.end
             for i in self.tok_range(mk.open_at, hi + 1):
                 self.in_marks[i] = True
@@ -565,6 +573,9 @@ class _Analysis:
             hit = self.mention_at.get(j)
             if hit is not None and hit[0].type in types:
                 return hit[0], j
+            if self.mark_tok[j] and not self.in_marks[j]:
+                j += 1
+                continue
             if self.is_punct(j) or not (
                 self.is_word(j, skip) or self.is_nisba(j) or self.is_word(j, self.lex.titles)
             ):
@@ -622,6 +633,9 @@ class _Analysis:
             while k < min(len(self.toks), j + MAX_SOURCE_WINDOW):
                 if self.in_marks[k]:
                     break
+                if self.mark_tok[k]:
+                    k += 1
+                    continue
                 hit = self.mention_at.get(k)
                 if hit is not None and hit[0].type in SPEAKER_TYPES:
                     ent, target = hit[0], k
@@ -772,6 +786,9 @@ class _Analysis:
         while j < min(limit, len(self.toks)):
             if self.in_marks[j]:
                 break
+            if self.mark_tok[j]:  # قالت صحيفة "الشرق الأوسط"
+                j += 1
+                continue
             ref = self.title_ref.get(j)
             if ref is not None and not chain and ref[0] is not None:
                 return _Who(speaker=ref[0], found=True)
@@ -1229,11 +1246,18 @@ def _resolve(an: _Analysis, attrs: list[_Attr]) -> list[Quote]:
             # قال مسؤول لرويترز إن …: the outlet spoken to
             for j in range(a.cue_i + 1, a.boundary_i):
                 hit = an.mention_at.get(j)
+                p = j - 1
+                while p > a.cue_i and an.mark_tok[p]:
+                    p -= 1
+                spoken_to = (
+                    an.keys[j].lstrip(_CONJ)[:1] == "ل"
+                    and hit is not None
+                    and hit[1].start > an.toks[j].start
+                ) or an.keys[p] == "ل"  # لـ"الجزيرة"
                 if (
                     hit is not None
                     and hit[0].type in VIA_TYPES
-                    and an.keys[j].lstrip(_CONJ)[:1] == "ل"
-                    and hit[1].start > an.toks[j].start
+                    and spoken_to
                     and hit[0].id not in via_ids
                 ):
                     via_ids.append(hit[0].id)
