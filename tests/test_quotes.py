@@ -523,6 +523,11 @@ def test_outlet_name_in_marks(seg: Pipeline) -> None:
     assert (q.speaker_text, q.via, q.text) == ("مصدر أمني", "E5", "الوفد غادر")
 
 
+def test_outlet_named_in_brackets(seg: Pipeline) -> None:
+    q = one(seg, "وذكرت وكالة الأنباء الرسمية (تسنيم) أن الوفد غادر.")
+    assert (q.speaker, q.via) == ("E10", None)
+
+
 def test_via_after_a_direct_quote(seg: Pipeline) -> None:
     q = one(seg, "وقال بيزشكيان: «مواقفنا متقاربة جدا»، بحسب قناة الجزيرة القطرية.")
     assert (q.speaker, q.via) == ("E2", "E5")

@@ -789,6 +789,10 @@ class _Analysis:
             if self.mark_tok[j]:  # قالت صحيفة "الشرق الأوسط"
                 j += 1
                 continue
+            if self.toks[j].text == "(" and j + 1 < len(self.toks):
+                el = self.eligible(j + 1)  # وكالة الأنباء السورية الرسمية (سانا)
+                if el is not None:
+                    return _Who(speaker=el[0].id, found=True)
             ref = self.title_ref.get(j)
             if ref is not None and not chain and ref[0] is not None:
                 return _Who(speaker=ref[0], found=True)
