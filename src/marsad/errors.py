@@ -34,6 +34,10 @@ class Code(StrEnum):
     E011 = "E011"  # output cannot be written
     E012 = "E012"  # unsupported input format or option
     E013 = "E013"  # the corpus store cannot open, migrate or write
+    E014 = "E014"  # request body is not valid JSON (HTTP API)
+    E015 = "E015"  # no such document, entity or path (HTTP API)
+    E016 = "E016"  # request timed out (HTTP API: body not received, analysis too long)
+    E017 = "E017"  # internal error (a bug, reported)
     # warnings: the document was analysed, with a caveat
     W001 = "W001"  # a component failed on this document; its output is missing
     W002 = "W002"  # a span did not match the text and was dropped (a bug, reported)
@@ -58,6 +62,10 @@ MESSAGES: dict[Code, str] = {
     Code.E011: "output cannot be written",
     Code.E012: "unsupported input format or option",
     Code.E013: "corpus store error",
+    Code.E014: "request body is not valid JSON",
+    Code.E015: "not found",
+    Code.E016: "request timed out",
+    Code.E017: "internal error",
     Code.W001: "a component failed on this document",
     Code.W002: "a span did not match the text and was dropped",
     Code.W003: "unbalanced quotation marks",
