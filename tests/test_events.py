@@ -844,3 +844,19 @@ def test_more_non_events(text: str) -> None:
 def test_delivery_of_weapons_is_supply() -> None:
     _doc, evs = events("تم تسليم طائرات مقاتلة إلى مصر.")
     assert [e.label for e in evs] == ["SUPPLY/TRANSFER"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("لقي ثلاثة جنود مصرعهم في هجوم على نقطة عسكرية.", "KILL"),
+        ("سقط عشرات القتلى والجرحى في قصف على السوق.", "KILL"),
+        ("انفجرت عبوة ناسفة بدورية للجيش.", "BOMB"),
+        ("ارتكبت الميليشيات مجزرة في القرية.", "KILL"),
+        ("دخل المعتقلون في إضراب عن الطعام.", "HUNGER STRIKE"),
+        ("سمع دوي إطلاق نار كثيف في المدينة.", "SHOOT"),
+    ],
+)
+def test_more_violence_and_protest_vocabulary(text: str, label: str) -> None:
+    _doc, evs = events(text)
+    assert label in [e.label for e in evs], [(e.label, e.trigger.text) for e in evs]
