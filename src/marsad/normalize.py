@@ -19,6 +19,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marsad._data import codepoints, load_yaml
@@ -32,6 +33,7 @@ class _Tables:
     folded: dict[int, str | None]
     presentation: frozenset[int]
     special: re.Pattern[str]  # characters needing the slow path
+    deleted: dict[int, re.Pattern[str]]  # id(table) → runs of the characters it deletes
 
 
 @functools.cache
@@ -52,7 +54,13 @@ def _tables() -> _Tables:
         pres.update(cp for cp in codepoints(r) if cp not in base)
     special_chars = "".join(chr(c) for c in sorted(pres)) + "".join(sorted(_COMPOSING_MARKS))
     special = re.compile("[" + re.escape(special_chars) + "]")
-    return _Tables(base, folded, frozenset(pres), special)
+    deleted = {id(t): _runs_of(cp for cp, v in t.items() if v is None) for t in (base, folded)}
+    return _Tables(base, folded, frozenset(pres), special, deleted)
+
+
+def _runs_of(cps: Iterable[int]) -> re.Pattern[str]:
+    chars = "".join(re.escape(chr(cp)) for cp in sorted(cps))
+    return re.compile(f"[{chars}]+") if chars else re.compile(r"(?!)")
 
 
 def _add_map(table: dict[int, str | None], mapping: dict[str, str]) -> None:
@@ -103,7 +111,7 @@ def normalize(text: str, *, fold: bool = False) -> Normalized:
     t = _tables()
     table = t.folded if fold else t.base
     if t.special.search(text) is None:
-        return _fast(text, table)
+        return _fast(text, table, t.deleted[id(table)])
     return _slow(text, table, t.presentation)
 
 
@@ -112,14 +120,22 @@ def normalize_key(text: str) -> str:
     return " ".join(normalize(text, fold=True).text.split())
 
 
-def _fast(text: str, table: dict[int, str | None]) -> Normalized:
+def _fast(text: str, table: dict[int, str | None], deleted: re.Pattern[str]) -> Normalized:
+    """One character in, at most one out: the map is the kept positions (built per run of
+    kept characters, not per character)."""
     out = text.translate(table)
-    if len(out) == len(text):
-        starts = array("l", range(len(text)))
-    else:
-        deleted = {cp for cp, v in table.items() if v is None}
-        starts = array("l", (i for i, ch in enumerate(text) if ord(ch) not in deleted))
-    ends = array("l", (s + 1 for s in starts))
+    n = len(text)
+    if len(out) == n:
+        return Normalized(text, out, array("l", range(n)), array("l", range(1, n + 1)))
+    starts = array("l")
+    ends = array("l")
+    prev = 0
+    for m in deleted.finditer(text):
+        starts.extend(range(prev, m.start()))
+        ends.extend(range(prev + 1, m.start() + 1))
+        prev = m.end()
+    starts.extend(range(prev, n))
+    ends.extend(range(prev + 1, n + 1))
     return Normalized(text, out, starts, ends)
 
 
