@@ -573,6 +573,27 @@ def test_via_never_equals_the_speaker(seg: Pipeline) -> None:
 
 
 # -- negatives -------------------------------------------------------------------------------
+def test_no_quote_without_cue_or_marks_more(seg: Pipeline) -> None:
+    for text in (
+        "وأكد بوتين دعمه رغم الخلاف، مع أن الطرفين لم يتفقا.",
+        "وطالب بوتين بتمديد الهدنة شريطة أن تلتزم الأطراف بها.",
+    ):
+        assert analyse(seg, text).quotes == ()
+
+
+def test_a_name_that_reads_like_bi_anna_is_not_a_complementizer(seg: Pipeline) -> None:
+    text = "وطالبت وزارة الخارجية الأمين العام بان كي مون بالتحرك."
+    doc = seg.analyze(text)
+    pos = text.index("بان كي مون")
+    ban = Entity("E20", "PERSON", "بان كي مون", (doc.span(pos, pos + 10),))
+    assert quotes_document(doc.replace(entities=(*_entities(text), ban))).quotes == ()
+
+
+def test_an_organisation_in_marks_is_the_subject(seg: Pipeline) -> None:
+    doc = analyse(seg, "بدوره أكد «الجيش الإسرائيلي» تدمير المواقع في لبنان.")
+    assert doc.quotes == ()
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -445,6 +445,7 @@ class _Analysis:
             for m in e.mentions:
                 for i in self.tok_range(m.start, m.end):
                     in_name[i] = True
+        self.in_name = in_name
         for i in range(len(self.toks)):
             if self.in_marks[i] or self.filler[i] or in_name[i]:
                 continue
@@ -1006,8 +1007,8 @@ def find_quotes(doc: Document, lex: Lexicon | None = None) -> tuple[list[Quote],
 
 
 def _is_complementizer(an: _Analysis, j: int) -> bool:
-    if not an.is_word(j, an.lex.complementizers):
-        return False
+    if not an.is_word(j, an.lex.complementizers) or an.in_name[j]:
+        return False  # بان كي مون is a name
     return not (j > 0 and an.is_word(j - 1, an.lex.blockers))
 
 
@@ -1022,10 +1023,13 @@ def _accept_marked(an: _Analysis, mk: Marked, cue_before: int | None) -> bool:
     n = an.words_between(mk.start, mk.end)
     if n == 0:
         return False
-    k = an.first_tok_at_or_after(mk.start)
-    hit = an.mention_at.get(k)
-    if hit is not None and hit[1].start <= mk.start and hit[1].end >= mk.end:
-        return False  # a name in marks: “إم إس إن”, “الأمير محمد بن سلمان”
+    named = 0
+    for k in an.tok_range(mk.start, mk.end):
+        hit = an.mention_at.get(k)
+        if hit is not None:
+            named += min(hit[1].end, mk.end) - max(hit[1].start, mk.start)
+    if n < an.lex.min_uncued and named * 3 >= (mk.end - mk.start) * 2:
+        return False  # a name in marks: “إم إس إن”, “المرصد السوري”, “الأمير محمد بن سلمان”
     if n >= an.lex.min_uncued:
         return True
     j = an.first_tok_at_or_after(mk.open_at) - 1
