@@ -860,3 +860,9 @@ def test_delivery_of_weapons_is_supply() -> None:
 def test_more_violence_and_protest_vocabulary(text: str, label: str) -> None:
     _doc, evs = events(text)
     assert label in [e.label for e in evs], [(e.label, e.trigger.text) for e in evs]
+
+
+def test_demonstrative_or_crowd_subject_is_not_inherited() -> None:
+    _doc, evs = events("التقى بوتين مع أردوغان في أنقرة. وتظاهر هؤلاء أمام السفارة.")
+    prot = [e for e in evs if e.type == "PROTEST"]
+    assert prot and prot[0].source == ()
