@@ -528,6 +528,11 @@ def test_outlet_named_in_brackets(seg: Pipeline) -> None:
     assert (q.speaker, q.via) == ("E10", None)
 
 
+def test_statement_relayed_by_an_outlet(seg: Pipeline) -> None:
+    q = one(seg, "وقال بوتين، في تصريحات نقلتها وكالة رويترز، إن العلاقات ممتازة.")
+    assert (q.speaker, q.via) == ("E1", "E4")
+
+
 def test_via_after_a_direct_quote(seg: Pipeline) -> None:
     q = one(seg, "وقال بيزشكيان: «مواقفنا متقاربة جدا»، بحسب قناة الجزيرة القطرية.")
     assert (q.speaker, q.via) == ("E2", "E5")
