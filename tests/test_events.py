@@ -866,3 +866,15 @@ def test_demonstrative_or_crowd_subject_is_not_inherited() -> None:
     _doc, evs = events("التقى بوتين مع أردوغان في أنقرة. وتظاهر هؤلاء أمام السفارة.")
     prot = [e for e in evs if e.type == "PROTEST"]
     assert prot and prot[0].source == ()
+
+
+def test_event_rows_attach_nearby_quantities() -> None:
+    from marsad.model import Quantity
+
+    text = "أطلقت إيران 180 صاروخا على إسرائيل."
+    doc = mk(text)
+    k = text.index("180")
+    doc = doc.replace(quantities=(Quantity(k, k + 10, text[k : k + 10], 180, "missile"),))
+    doc = doc.replace(events=tuple(find_events(doc)))
+    rows = event_rows(doc)
+    assert rows and rows[0]["quantities"] == "180 missile"

@@ -61,7 +61,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from marsad._data import data_path, load_yaml
-from marsad.model import Document, Entity, Event, Token
+from marsad.model import Document, Entity, Event, Quantity, Token
 from marsad.normalize import Normalized, normalize, normalize_key
 
 #: Tokens scanned after a trigger for its arguments.
@@ -72,6 +72,8 @@ MAX_SUBJECT_BACK = 5
 MAX_LIGHT_BACK = 4
 #: Sentences back that a dropped subject may be inherited from.
 MAX_INHERIT_SENTENCES = 2
+#: Characters around a trigger within which a quantity is attached to its event (export).
+QUANTITY_WINDOW = 60
 #: Tokens on each side searched for an entry's ``discard_near`` words.
 DISCARD_NEAR_WINDOW = 8
 #: Tokens between an assault trigger and protesters for the assault to be part of the protest.
@@ -1735,6 +1737,9 @@ def event_rows(doc: Document) -> list[dict[str, Any]]:
                 "time": ev.time,
                 "modality": ev.modality,
                 "quote": ev.quote,
+                "quantities": "; ".join(
+                    f"{q.value} {q.unit or ''}".strip() for q in _attached_quantities(doc, ev)
+                ),
                 "trigger": ev.trigger.text,
                 "start": ev.trigger.start,
                 "end": ev.trigger.end,
@@ -1742,6 +1747,22 @@ def event_rows(doc: Document) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _attached_quantities(doc: Document, ev: Event) -> list[Quantity]:
+    """Quantities in the event's sentence within ``QUANTITY_WINDOW`` characters of its
+    trigger (``أطلق … نحو 180 صاروخا``, ``اتفاق بقيمة 1.7 مليار دولار``)."""
+    sent = doc.sentence_at(ev.trigger.start)
+    if sent is None:
+        return []
+    return [
+        q
+        for q in doc.quantities
+        if sent.start <= q.start
+        and q.end <= sent.end
+        and q.value is not None
+        and min(abs(q.start - ev.trigger.end), abs(ev.trigger.start - q.end)) <= QUANTITY_WINDOW
+    ]
 
 
 #: KB kinds of organisations → actor sector (PLOVER sector codes, in words).
