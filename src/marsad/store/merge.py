@@ -5,7 +5,9 @@ Two reports are the same event when they have the same PLOVER type, dates within
 :data:`MERGE_WINDOW_DAYS`, compatible locations (equal, or one unknown) and overlapping actors:
 for each role (source, target) the actor sets overlap or one side is unknown, and at least one
 role overlaps. For symmetric types (meetings, cooperation, agreements) who is source and who is
-target is a matter of phrasing, so the actors are compared as one set.
+target is a matter of phrasing, so the actors are compared as one set. A report joins a
+cluster only if it is compatible with the whole cluster (locations, actors by role), so one
+vague report cannot chain two different events together.
 """
 
 from __future__ import annotations
@@ -60,12 +62,31 @@ def same_event(a: Report, b: Report) -> bool:
 def merge(reports: Sequence[Report]) -> list[list[int]]:
     """Clusters of report ids (every report is in exactly one cluster, singletons included)."""
     parent = {r.id: r.id for r in reports}
+    # per cluster root: the locations and actors of its reports, so that an underspecified
+    # report does not chain two incompatible ones (a strike in A and a strike in B)
+    locs = {r.id: {r.location} - {None} for r in reports}
+    roles = {r.id: (set(r.source), set(r.target)) for r in reports}
 
     def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+
+    def compatible(ra: int, rb: int, symmetric: bool) -> bool:
+        if locs[ra] and locs[rb] and not locs[ra] & locs[rb]:
+            return False
+        if symmetric:
+            return True
+        return all(p & q or not p or not q for p, q in zip(roles[ra], roles[rb], strict=True))
+
+    def union(ra: int, rb: int) -> None:
+        keep, gone = min(ra, rb), max(ra, rb)
+        parent[gone] = keep
+        locs[keep] |= locs.pop(gone)
+        gs, gt = roles.pop(gone)
+        roles[keep][0].update(gs)
+        roles[keep][1].update(gt)
 
     by_type: dict[str, list[Report]] = defaultdict(list)
     for r in reports:
@@ -81,8 +102,8 @@ def merge(reports: Sequence[Report]) -> list[list[int]]:
                     break
                 if same_event(a, b):
                     ra, rb = find(a.id), find(b.id)
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
+                    if ra != rb and compatible(ra, rb, a.type in SYMMETRIC_TYPES):
+                        union(ra, rb)
     clusters: dict[int, list[int]] = defaultdict(list)
     for r in reports:
         clusters[find(r.id)].append(r.id)
