@@ -8,9 +8,13 @@
   (``قال إن “…”``) the marked words are the quote (the annotation convention).
 * **Speakers** are the subject of the cue: after it (VSO, ``قال الرئيس … بوتين``), before it
   (SVO), the main-clause subject for participles (``…، قائلا``), the previous speaker for
-  continuations (``وأضاف``), a person named earlier with the same title (``قال الرئيس
-  الإيراني``). Unnamed sources (``مصدر مطلع``) and groups (``مسؤولون إيرانيون``) leave the
-  speaker null and keep the description in ``speaker_text``.
+  continuations (``وأضاف``), the office holder for a bare title (``قال الرئيس الإيراني``:
+  the ``entity_refs`` the entities component leaves in ``doc.meta``, else a person named
+  earlier in the document with the same title). Unnamed sources (``مصدر مطلع``) and groups
+  (``مسؤولون إيرانيون``) leave the speaker null and keep the description in
+  ``speaker_text``; so does a name no entity covers (``قال كامبل لرويترز``).
+* **Stance** comes from the cue's lexicon entry: affirm, warn, deny, accuse, demand, promise
+  or describe.
 * **Via** is the outlet that relayed the words (``بحسب ما أوردته وكالة … ريا نوفوستي``,
   ``نقلت صحيفة … عن``, ``في تصريحات لقناة …``), up to two links (``via_chain``). An outlet
   speaking for itself is the speaker.
