@@ -559,3 +559,22 @@ def test_pipeline_object_and_add_unanalysed(tmp_path: Path) -> None:
         assert s.add(Document(text=CLITICS, url="plain")) == "added"
         assert s.add(Document(text=CLITICS, url="plain")) == "unchanged"
         assert [h.url for h in s.search("طهران")] == ["plain"]
+
+
+def test_parallel_ingest_matches_serial(tmp_path: Path) -> None:
+    """``jobs=2`` analyses in worker processes (default pipeline); the store is the same."""
+    batch = recs(
+        (WIRE, "u1", "أ", "2024-10-15"),
+        (OTHER, "u2", "ب", "2024-10-16"),
+        ("", "u3", "ج", "2024-10-16"),
+        (CLITICS, "u4", "ج", "2024-10-16"),
+    )
+    with open_store(tmp_path / "p.db") as par:
+        rep = par.ingest(batch, jobs=2)
+        assert (rep.added, rep.failed) == (3, 1)
+        assert par.ingest(batch, jobs=2).unchanged == 3
+        par_events = sorted((r["url"], r["type"], r["trigger"]) for r in par.export("events"))
+    with open_store(tmp_path / "s.db") as ser:
+        ser.ingest(batch)
+        ser_events = sorted((r["url"], r["type"], r["trigger"]) for r in ser.export("events"))
+    assert par_events == ser_events

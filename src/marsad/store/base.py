@@ -87,9 +87,11 @@ class Store(abc.ABC):
         records: Iterable[Mapping[str, Any] | MarsadError],
         *,
         on_record: Progress | None = None,
+        jobs: int = 1,
     ) -> IngestReport:
-        """Analyse and store records (dicts with ``text``, ``url``, ``published``, ``outlet``,
-        ``id``); an error item or a record that fails is reported and skipped."""
+        """Analyse (in ``jobs`` processes) and store records (dicts with ``text``, ``url``,
+        ``published``, ``outlet``, ``id``); an error item or a failing record is reported and
+        skipped."""
 
     @abc.abstractmethod
     def add(self, doc: Document) -> str:

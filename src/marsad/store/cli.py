@@ -43,6 +43,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--published", help="publication date for inputs without one")
     p.add_argument("--outlet", help="outlet for inputs without one")
     p.add_argument("--commit-every", type=int, default=1, help="documents per transaction")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=1, help="analysis processes (default pipeline only)"
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 
@@ -214,6 +217,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             report = store.ingest(
                 iter_records(files, args.input_format, args.published, args.outlet),
                 on_record=on_record,
+                jobs=args.jobs,
             )
         finally:
             bar.close()

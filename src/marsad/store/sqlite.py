@@ -190,6 +190,10 @@ def entity_key(e: Entity) -> str:
     return e.kb_id or "name:" + normalize_key(e.name_ar)
 
 
+def _source(rec: Mapping[str, Any]) -> str:
+    return str(rec.get("source") or rec.get("id") or rec.get("url") or "-")
+
+
 def _title(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
@@ -283,7 +287,10 @@ class SQLiteStore(Store):
         records: Iterable[Mapping[str, Any] | MarsadError],
         *,
         on_record: Progress | None = None,
+        jobs: int = 1,
     ) -> IngestReport:
+        """Analyse and store records; ``jobs > 1`` analyses in that many worker processes
+        (``marsad.pipe``'s pool; the default pipeline only)."""
         report = IngestReport()
         pending = 0
 
@@ -294,14 +301,56 @@ class SQLiteStore(Store):
             if on_record is not None:
                 on_record(status, source, err)
 
-        try:
+        def to_analyse() -> Iterator[tuple[Mapping[str, Any], Document, str]]:
+            """Records needing analysis; errors and unchanged records are reported here."""
             for rec in records:
                 if isinstance(rec, MarsadError):
                     done("failed", rec.source or "-", rec)
                     continue
-                source = str(rec.get("source") or rec.get("id") or rec.get("url") or "-")
+                source = _source(rec)
                 try:
-                    status = self._ingest_one(rec, source, in_batch=pending > 0)
+                    doc = self._make_doc(rec)
+                except MarsadError as exc:
+                    exc.source = exc.source or source
+                    done("failed", source, exc)
+                    continue
+                key = doc_key(doc.url, doc.text)
+                old = self._existing(key)
+                if old is not None and old[1] == content_hash(doc.text):
+                    done("unchanged", source)
+                    continue
+                yield rec, doc, key
+
+        def analysed() -> Iterator[tuple[Mapping[str, Any], Document | MarsadError, str]]:
+            if jobs <= 1 or not self._default_pipeline():
+                for rec, doc, key in to_analyse():
+                    yield rec, self.pipeline(doc), key
+                return
+            from marsad._parallel import imap_records
+
+            keys: dict[int, str] = {}
+
+            def feed() -> Iterator[Mapping[str, Any]]:
+                for rec, _doc, key in to_analyse():
+                    keys[id(rec)] = key
+                    yield rec
+
+            for item, res in imap_records(feed(), n_process=jobs, batch_size=8):
+                assert not isinstance(item, str)
+                yield item, res, keys.pop(id(item))
+
+        try:
+            for rec, res, key in analysed():
+                source = _source(rec)
+                if isinstance(res, MarsadError):
+                    res.source = res.source or source
+                    done("failed", source, res)
+                    continue
+                doc = res
+                for code, msg in rec.get("warnings", ()) or ():
+                    doc = doc.warn(str(code), str(msg), "input")
+                try:
+                    status = self._write(doc, key, in_batch=pending > 0)
                 except MarsadError as exc:
                     exc.source = exc.source or source
                     done("failed", source, exc)
@@ -317,40 +366,40 @@ class SQLiteStore(Store):
                 self.db.execute("COMMIT")
         return report
 
-    def _ingest_one(self, rec: Mapping[str, Any], source: str, *, in_batch: bool) -> str:
-        text = rec.get("text")
+    def _default_pipeline(self) -> bool:
+        from marsad.pipeline import DEFAULT_PIPELINE
+
+        spec = self._pipeline_spec
+        if isinstance(spec, Pipeline):
+            return tuple(spec.names) == tuple(DEFAULT_PIPELINE) and not spec.config
+        return spec is None or tuple(spec) == tuple(DEFAULT_PIPELINE)
+
+    def _make_doc(self, rec: Mapping[str, Any]) -> Document:
         url = rec.get("url")
-        fields = {
-            "published": rec.get("published"),
-            "outlet": rec.get("outlet"),
-            "url": None if url is None else str(url),
-            "id": None if rec.get("id") is None else str(rec.get("id")),
-        }
-        doc = self.pipeline.make_doc(text, **fields)  # type: ignore[arg-type]
-        key = doc_key(doc.url, doc.text)
-        old = self._existing(key)
-        if old is not None and old[1] == content_hash(doc.text):
-            return "unchanged"
-        doc = self.pipeline(doc)
-        for code, msg in rec.get("warnings", ()) or ():
-            doc = doc.warn(str(code), str(msg), "input")
-        return self._write(doc, key, old, in_batch=in_batch)
+        return self.pipeline.make_doc(
+            rec.get("text"),  # type: ignore[arg-type]
+            published=rec.get("published"),
+            outlet=rec.get("outlet"),
+            url=None if url is None else str(url),
+            id=None if rec.get("id") is None else str(rec.get("id")),
+        )
 
     def add(self, doc: Document) -> str:
-        key = doc_key(doc.url, doc.text)
-        old = self._existing(key)
-        if old is not None and old[1] == content_hash(doc.text):
-            return "unchanged"
-        status = self._write(doc, key, old, in_batch=False)
-        self.db.execute("COMMIT")
+        status = self._write(doc, doc_key(doc.url, doc.text), in_batch=False)
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
         return status
 
-    def _write(
-        self, doc: Document, key: str, old: tuple[int, str] | None, *, in_batch: bool
-    ) -> str:
-        """Write one document and its extractions; on failure nothing of it stays."""
+    def _write(self, doc: Document, key: str, *, in_batch: bool) -> str:
+        """Write one document and its extractions (``unchanged`` if it is already there with
+        the same text); on failure nothing of it stays."""
         if not in_batch:
             self.db.execute("BEGIN IMMEDIATE")
+        old = self._existing(key)
+        if old is not None and old[1] == content_hash(doc.text):
+            if not in_batch:
+                self.db.execute("COMMIT")
+            return "unchanged"
         self.db.execute("SAVEPOINT doc")
         try:
             status = self._write_rows(doc, key, old)
