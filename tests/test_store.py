@@ -86,6 +86,10 @@ def test_schema_migrations_and_wal(tmp_path: Path) -> None:
     assert count_rows(path, "schema_version") == len(MIGRATIONS)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.execute("INSERT INTO schema_version (version) VALUES (999)")
+    with pytest.raises(MarsadError) as ei:  # a store written by a newer marsad
+        open_store(path)
+    assert ei.value.code is Code.E013 and "999" in str(ei.value)
 
 
 def test_unopenable_store_is_a_coded_error(tmp_path: Path) -> None:
@@ -578,3 +582,15 @@ def test_parallel_ingest_matches_serial(tmp_path: Path) -> None:
         ser.ingest(batch)
         ser_events = sorted((r["url"], r["type"], r["trigger"]) for r in ser.export("events"))
     assert par_events == ser_events
+
+
+def test_snippet_prefers_whole_words() -> None:
+    from marsad.store.sqlite import SNIPPET_CONTEXT, _snippet
+
+    filler = "نص " * SNIPPET_CONTEXT
+    text = f"{filler}زار الوفد الطهرانيين في مكتبهم {filler} ثم وصل إلى بغداد وطهران أمس {filler}"
+    snip = _snippet(text, ["طهران"])
+    assert "وطهران" in snip and "الطهرانيين" not in snip
+    text = f"{filler}في توجهات الحكومة {filler} وجّه الوزير رسالة {filler}"
+    assert "وجّه الوزير" in _snippet(text, ["وجه"])
+    assert "توجهات" in _snippet(f"{filler}في توجهات الحكومة {filler}", ["وجه"])

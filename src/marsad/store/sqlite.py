@@ -249,6 +249,12 @@ class SQLiteStore(Store):
         self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()
         current = row[0] or 0
+        if current > MIGRATIONS[-1][0]:
+            raise MarsadError(
+                Code.E013,
+                f"schema version {current} is newer than this marsad ({MIGRATIONS[-1][0]})",
+                source=self.path,
+            )
         for version, script in MIGRATIONS:
             if version <= current:
                 continue
@@ -1112,8 +1118,17 @@ def _snippet(text: str, words: list[str]) -> str:
     for w in words:
         if not w:
             continue
-        i = low.find(w)
-        if i >= 0 and (pos < 0 or i < pos):
+        # a whole word, or one behind a proclitic (وطهران), before a match inside a word
+        ew = re.escape(w)
+        m = (
+            re.search(rf"(?<!\w)[وفبلك]{{0,2}}(?:ال)?({ew})(?!\w)", low)
+            or re.search(rf"(?<!\w)[وفبلك]{{0,2}}(?:ال)?({ew})", low)
+            or re.search(f"({ew})", low)
+        )
+        if m is None:
+            continue
+        i = m.start(1)
+        if pos < 0 or i < pos:
             pos, length = i, len(w)
     if pos < 0:
         return " ".join(text[: 2 * SNIPPET_CONTEXT].split())
