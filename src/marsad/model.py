@@ -370,9 +370,10 @@ class Document:
                 return e
         return None
 
-    def all_spans(self) -> Iterable[tuple[str, int, int, str]]:
-        """Every span of the document as ``(where, start, end, text)``, for checking."""
-        for i, t in enumerate(self.tokens):
+    def all_spans(self, *, tokens: bool = True) -> Iterable[tuple[str, int, int, str]]:
+        """Every span of the document as ``(where, start, end, text)``, for checking
+        (``tokens=False`` leaves out tokens and their segments)."""
+        for i, t in enumerate(self.tokens if tokens else ()):
             yield f"tokens[{i}]", t.start, t.end, t.text
             for j, s in enumerate(t.segments):
                 yield f"tokens[{i}].segments[{j}]", s.start, s.end, s.text

@@ -269,10 +269,14 @@ class Segmenter:
             fold(k) for k, (_, _, kind) in zip(keys, raw, strict=True) if kind == "word"
         )
         out: list[Token] = []
+        splits: dict[str, list[tuple[str, str]]] = {}  # a word splits alike all through a text
         for (s, e, kind), key in zip(raw, keys, strict=True):
             segs: tuple[Segment, ...] = ()
             if kind == "word" and e - s <= MAX_TOKEN_CHARS:
-                segs = self._segments(text, s, e, norm, key, doc_counts)
+                pieces = splits.get(key)
+                if pieces is None:
+                    pieces = splits[key] = self.split(key, doc_counts)
+                segs = self._segments(text, s, e, norm, pieces)
             out.append(Token(s, e, text[s:e], kind, fold(key), segs))
         return tuple(out)
 
@@ -398,9 +402,9 @@ class Segmenter:
         return [(w, "stem")]
 
     def _segments(
-        self, text: str, s: int, e: int, norm: Normalized, key: str, doc: Counter[str]
+        self, text: str, s: int, e: int, norm: Normalized, pieces: list[tuple[str, str]]
     ) -> tuple[Segment, ...]:
-        pieces = self.split(key, doc)
+        """The segments of the token ``text[s:e]`` split into ``pieces`` (see :meth:`split`)."""
         if len(pieces) == 1:
             return (Segment(s, e, text[s:e], "stem"),)
         ns = norm.from_original(s)
