@@ -55,6 +55,10 @@ class BatchSummary:
     seconds: float = 0.0
     #: worker pid → peak RSS (MB) seen in this run
     worker_rss_mb: dict[int, float] = field(default_factory=dict)
+    #: worker pid → seconds spent analysing shards in this run
+    worker_busy_s: dict[int, float] = field(default_factory=dict)
+    #: worker pid → CPU seconds spent analysing shards in this run
+    worker_cpu_s: dict[int, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +72,8 @@ class BatchSummary:
             "chars": self.chars,
             "seconds": round(self.seconds, 3),
             "worker_peak_rss_mb": {str(k): round(v, 1) for k, v in self.worker_rss_mb.items()},
+            "worker_busy_s": {str(k): round(v, 3) for k, v in self.worker_busy_s.items()},
+            "worker_cpu_s": {str(k): round(v, 3) for k, v in self.worker_cpu_s.items()},
         }
 
 
@@ -250,6 +256,10 @@ def run_batch(
             summary.chars += res.n_chars
             rss = summary.worker_rss_mb
             rss[res.pid] = max(rss.get(res.pid, 0.0), res.peak_rss_mb)
+            busy = summary.worker_busy_s
+            busy[res.pid] = busy.get(res.pid, 0.0) + res.seconds
+            cpu = summary.worker_cpu_s
+            cpu[res.pid] = cpu.get(res.pid, 0.0) + res.cpu_seconds
             bar.advance(res.n_records)
     else:
         for _ in tasks:  # count the skipped records for the bar

@@ -48,6 +48,7 @@ class ShardResult:
     n_chars: int
     files: dict[str, bytes] = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     pid: int = 0
     peak_rss_mb: float = 0.0
 
@@ -72,6 +73,7 @@ def peak_rss_mb() -> float:
 def process_shard(shard: int, items: Sequence[Item], names: Sequence[str], fmt: str) -> ShardResult:
     """Analyse the items of one shard; every record ends in ``documents`` or ``errors``."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     pl = get_pipeline(names)
     rows = empty_rows()
     n_docs = n_err = n_tok = n_chars = 0
@@ -101,6 +103,7 @@ def process_shard(shard: int, items: Sequence[Item], names: Sequence[str], fmt: 
         n_chars=n_chars,
         files=files,
         seconds=time.perf_counter() - t0,
+        cpu_seconds=time.process_time() - c0,
         pid=os.getpid(),
         peak_rss_mb=peak_rss_mb(),
     )
