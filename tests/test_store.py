@@ -594,3 +594,31 @@ def test_snippet_prefers_whole_words() -> None:
     text = f"{filler}في توجهات الحكومة {filler} وجّه الوزير رسالة {filler}"
     assert "وجّه الوزير" in _snippet(text, ["وجه"])
     assert "توجهات" in _snippet(f"{filler}في توجهات الحكومة {filler}", ["وجه"])
+
+
+def test_url_spellings_are_one_article(store: SQLiteStore) -> None:
+    from urllib.parse import quote
+
+    raw = "https://news.example/ar/article/غارات-على-النبطية/93/1"
+    store.ingest(recs((WIRE, raw, "أ", "2024-10-15")))
+    rep = store.ingest(
+        recs(
+            (WIRE, quote(raw, safe=":/"), "أ", "2024-10-15"),  # percent-encoded
+            (WIRE, raw.replace("https://news", "HTTPS://NEWS") + "/#top", "أ", "2024-10-15"),
+        )
+    )
+    assert rep.unchanged == 2 and store.count() == 1
+    rep = store.ingest(recs((WIRE, raw.replace("/93/1", "/93/2"), "أ", "2024-10-15")))
+    assert rep.added == 1  # another article id is another document (a reprint)
+
+
+def test_phrase_ranks_first(store: SQLiteStore) -> None:
+    apart = "قال الوزير إن مشاريع التنمية الداخلية متواصلة، وأضاف وزير المالية أن الميزانية جاهزة."
+    together = "أعلن وزير الداخلية اليوم عن خطة أمنية جديدة في العاصمة."
+    store.ingest(
+        recs((apart, "apart", "أ", "2024-10-15"), (together, "together", "أ", "2024-10-15"))
+    )
+    hits = store.search("وزير الداخلية")
+    assert [h.url for h in hits] == ["together", "apart"]
+    assert "وزير الداخلية" in hits[0].snippet
+    assert [h.url for h in store.search("وزير الداخلية", limit=1)] == ["together"]

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from marsad.errors import Code, MarsadError
 from marsad.model import Document, Entity
@@ -31,7 +32,13 @@ from marsad.store.base import (
     TimelineItem,
 )
 from marsad.store.merge import Report, merge
-from marsad.store.textindex import fts_query, index_text, normalize_query_words, shingles
+from marsad.store.textindex import (
+    fts_query,
+    index_text,
+    normalize_query_words,
+    phrase_query,
+    shingles,
+)
 
 DEFAULT_DB = "marsad.db"
 #: Longest sentence kept with an event (characters).
@@ -178,10 +185,27 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def canonical_url(url: str) -> str:
+    """The URL as a key: percent-decoded, scheme and host lower-cased, no fragment, no
+    trailing slash (``…/%D8%AA%D9%88…`` and ``…/تو…`` are one article)."""
+    u = url.strip()
+    for _ in range(3):
+        d = unquote(u)
+        if d == u:
+            break
+        u = d
+    p = urlsplit(u)
+    if not p.scheme or not p.netloc:
+        return u
+    path = p.path.rstrip("/") or "/"
+    return urlunsplit((p.scheme.lower(), p.netloc.lower(), path, p.query, ""))
+
+
 def doc_key(url: str | None, text: str) -> str:
-    """The identity of an article: its URL when it has one, else its content hash."""
+    """The identity of an article: its (canonical) URL when it has one, else its content
+    hash."""
     if url and url.strip():
-        return url.strip()
+        return canonical_url(url)
     return "sha256:" + content_hash(text)
 
 
@@ -676,21 +700,28 @@ class SQLiteStore(Store):
         if query.strip() and match is None:
             return []
         cond = (" AND " + " AND ".join(where)) if where else ""
-        if match is not None:
-            sql = (
-                "SELECT d.id, d.url, d.outlet, d.published, d.title, d.text, bm25(doc_fts) AS s "
-                "FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid "
-                f"WHERE doc_fts MATCH ?{cond} ORDER BY s LIMIT ?"
-            )
-            params: list[Any] = [match, *args, limit]
-        else:
-            sql = (
-                "SELECT d.id, d.url, d.outlet, d.published, d.title, d.text, 0.0 "
-                f"FROM documents d WHERE 1{cond} ORDER BY d.published DESC, d.id LIMIT ?"
-            )
-            params = [*args, limit]
+        rows: list[tuple[Any, ...]] = []
         try:
-            rows = self.db.execute(sql, params).fetchall()
+            if match is not None:
+                sql = (
+                    "SELECT d.id, d.url, d.outlet, d.published, d.title, d.text, "
+                    "bm25(doc_fts) AS s FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid "
+                    f"WHERE doc_fts MATCH ?{cond} ORDER BY s LIMIT ?"
+                )
+                # the words as a phrase first, then the documents having them all anywhere
+                phrase = phrase_query(query)
+                seen: set[int] = set()
+                for m in (phrase, match) if phrase else (match,):
+                    for r in self.db.execute(sql, [m, *args, limit]):
+                        if r[0] not in seen and len(rows) < limit:
+                            seen.add(r[0])
+                            rows.append(r)
+            else:
+                sql = (
+                    "SELECT d.id, d.url, d.outlet, d.published, d.title, d.text, 0.0 "
+                    f"FROM documents d WHERE 1{cond} ORDER BY d.published DESC, d.id LIMIT ?"
+                )
+                rows = self.db.execute(sql, [*args, limit]).fetchall()
         except sqlite3.OperationalError as exc:
             raise MarsadError(Code.E012, f"search query: {exc}") from None
         words = [w.rstrip("*") for w in normalize_query_words(query)]
@@ -1109,27 +1140,33 @@ EXPORTS = (
 )
 
 
+def _find_word(low: str, w: str) -> int:
+    """Where ``w`` is in the normalised text: a whole word, or one behind proclitics
+    (``وطهران``), before a match inside a longer word; -1 if nowhere."""
+    ew = re.escape(w)
+    m = (
+        re.search(rf"(?<!\w)[وفبلك]{{0,2}}(?:ال)?({ew})(?!\w)", low)
+        or re.search(rf"(?<!\w)[وفبلك]{{0,2}}(?:ال)?({ew})", low)
+        or re.search(f"({ew})", low)
+    )
+    return -1 if m is None else m.start(1)
+
+
 def _snippet(text: str, words: list[str]) -> str:
-    """A one-line stretch of the original text around the first query word found."""
+    """A one-line stretch of the original text around the query words as a phrase, else
+    around the first query word found."""
     n = normalize(text, fold=True)
     low = n.text.lower()
-    pos = -1
-    length = 0
-    for w in words:
-        if not w:
-            continue
-        # a whole word, or one behind a proclitic (وطهران), before a match inside a word
-        ew = re.escape(w)
-        m = (
-            re.search(rf"(?<!\w)[وفبلك]{{0,2}}(?:ال)?({ew})(?!\w)", low)
-            or re.search(rf"(?<!\w)[وفبلك]{{0,2}}(?:ال)?({ew})", low)
-            or re.search(f"({ew})", low)
-        )
-        if m is None:
-            continue
-        i = m.start(1)
-        if pos < 0 or i < pos:
-            pos, length = i, len(w)
+    words = [w for w in words if w]
+    pos, length = -1, 0
+    if len(words) > 1:
+        phrase = " ".join(words)
+        pos, length = _find_word(low, phrase), len(phrase)
+    if pos < 0:
+        for w in words:
+            i = _find_word(low, w)
+            if i >= 0 and (pos < 0 or i < pos):
+                pos, length = i, len(w)
     if pos < 0:
         return " ".join(text[: 2 * SNIPPET_CONTEXT].split())
     s, e = n.to_original(pos, pos + length)

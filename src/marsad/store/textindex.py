@@ -116,6 +116,17 @@ def fts_query(query: str) -> str | None:
     return " ".join(out)
 
 
+def phrase_query(query: str) -> str | None:
+    """For a query of several plain words (no quotes, ``*`` or ``OR``), the same words as
+    one phrase, to rank documents having them together first; else ``None``."""
+    if '"' in query or "*" in query or " OR " in f" {query} ":
+        return None
+    words = normalize_query_words(query)
+    if len(words) < 2:
+        return None
+    return '{surface host stem} : "' + " ".join(words) + '"'
+
+
 def shingles(stems: list[str], k: int = 3) -> set[str]:
     """Word k-shingles of a document's stem forms (the text itself if shorter than k)."""
     if len(stems) < k:
