@@ -33,6 +33,7 @@ BASE_FIELDS = frozenset({"text", "id", "published", "outlet", "url"})
 DEFAULT_PIPELINE: tuple[str, ...] = (
     "segment",
     "entities",
+    "ner",
     "times",
     "quantities",
     "quotes",

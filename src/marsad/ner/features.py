@@ -1,0 +1,137 @@
+"""Token features for the NER taggers.
+
+Per word (cached, the same word always gets the same features): the folded normalised
+form, prefixes and suffixes (1–3 letters), the script and shape, the length, the clitic
+analysis of :class:`marsad.segment.Segmenter` (the host without proclitic conjunctions and
+prepositions, the stem without the article, which proclitics and whether there is an article
+or an enclitic), word clusters learned from unlabeled news (coarse and fine, of the word and
+of its host), and optionally gazetteer flags. Per token, the features of the words in a ±2
+window (a subset, prefixed by the offset) and two word bigrams are added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from marsad.ner.clusters import Clusters
+from marsad.normalize import normalize_key
+from marsad.segment import Segmenter, default_lexicon
+
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+
+#: Word features also used for the neighbours in the window.
+_WINDOW_KEYS = ("w", "h", "c1", "c2", "hc2", "s2", "p2", "k", "fq", "g")
+
+Gazetteer = Callable[[str], Sequence[str]]
+
+
+class Featurizer:
+    """Turns a sentence (a list of token strings) into per-token feature lists."""
+
+    def __init__(
+        self,
+        clusters: Clusters | None = None,
+        segmenter: Segmenter | None = None,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
+        self.clusters = clusters or Clusters()
+        # a private copy of the shipped lexicon: other components register names in the
+        # shared one (``Lexicon.add``), which would change the features under the model
+        self.segmenter = segmenter or Segmenter(default_lexicon.__wrapped__())
+        self.gazetteer = gazetteer
+        self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+
+    def word_features(self, token: str) -> dict[str, str]:
+        """The features of one word, as ``name → value``."""
+        key = normalize_key(token).lower() or token
+        f: dict[str, str] = {}
+        if _DIGIT.search(key) and not _ARABIC.search(key) and not _LATIN.search(key):
+            f["w"] = "0"
+            f["k"] = "num"
+        else:
+            f["w"] = key
+            if _ARABIC.search(key):
+                f["k"] = "ar"
+            elif _LATIN.search(token):
+                f["k"] = "latcap" if token[:1].isupper() else "lat"
+            elif not any(ch.isalnum() for ch in key):
+                f["k"] = "punct"
+            else:
+                f["k"] = "other"
+        host = key
+        if f["k"] == "ar":
+            pieces = self.segmenter.split(key)
+            procl = "".join(p for p, r in pieces if r == "proclitic")
+            host = key[len(procl) :] if key.startswith(procl) else key
+            stem = "".join(p for p, r in pieces if r == "stem")
+            if procl:
+                f["pc"] = procl
+            if any(r == "article" for _, r in pieces):
+                f["art"] = "1"
+            if any(r == "enclitic" for _, r in pieces):
+                f["enc"] = "1"
+            if stem and stem != key:
+                f["st"] = stem
+                if len(stem) > 2:
+                    f["st_s2"] = stem[-2:]
+                    f["st_p2"] = stem[:2]
+        f["h"] = host
+        n = len(host)
+        f["len"] = str(min(n, 8))
+        for i in (1, 2, 3, 4):
+            if n > i:
+                f[f"p{i}"] = host[:i]
+                f[f"s{i}"] = host[-i:]
+        c = self.clusters.get(key) or self.clusters.get(host)
+        if c is not None:
+            f["c1"] = str(c[0])
+            f["c2"] = str(c[1])
+        else:
+            f["c1"] = "none"
+        freq = self.segmenter.lexicon.freq(host)
+        f["fq"] = str(min(freq.bit_length(), 12) // 2)
+        if host != key:
+            ch = self.clusters.get(host)
+            if ch is not None:
+                f["hc2"] = str(ch[1])
+        if self.gazetteer is not None:
+            g = self.gazetteer(host)
+            if g:
+                f["g"] = "|".join(sorted(g))
+        return f
+
+    def _word(self, token: str) -> tuple[list[str], dict[int, list[str]]]:
+        hit = self._cache.get(token)
+        if hit is not None:
+            return hit
+        f = self.word_features(token)
+        own = [f"{k}={v}" for k, v in f.items()]
+        win = {off: [f"{off}{k}={f[k]}" for k in _WINDOW_KEYS if k in f] for off in (-2, -1, 1, 2)}
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[token] = (own, win)
+        return own, win
+
+    def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
+        """Feature lists, one per token."""
+        words = [self._word(t) for t in tokens]
+        keys = [w[0][0] for w in words]  # "w=..."
+        n = len(tokens)
+        out: list[list[str]] = []
+        for i in range(n):
+            feats = ["bias", *words[i][0]]
+            for off in (-2, -1, 1, 2):
+                j = i + off
+                if 0 <= j < n:
+                    feats.extend(words[j][1][off])
+                elif off in (-1, 1):
+                    feats.append("BOS" if off < 0 else "EOS")
+            if i > 0:
+                feats.append(f"bg-={keys[i - 1]}|{keys[i]}")
+            if i + 1 < n:
+                feats.append(f"bg+={keys[i]}|{keys[i + 1]}")
+            out.append(feats)
+        return out

@@ -1,0 +1,204 @@
+"""From the NER model's token spans to marsad entities.
+
+Each sentence of a segmented document is tagged; every PER/ORG/LOC span becomes a mention
+that follows the annotation conventions (it starts after a leading proclitic conjunction
+or preposition, ``Token.host_start``; the article stays; no punctuation at either end).
+Mentions overlapping an entity already found (by the knowledge-base gazetteer) are
+dropped. With a ``linker`` (the knowledge base's ``link_name``), a mention the knowledge
+base knows under a compatible type joins the entity of that KB entry (an existing one, or a
+new linked one). The others are grouped by name (the same normalised name, or a one-word
+person mention equal to the last word of a fuller person name found earlier) into new
+entities with ``kb_id``/``wikidata`` null. Every new entity has a ``confidence`` (the best
+mention's lowest label marginal). New ids continue the ``E<n>`` numbering. MISC spans
+(currencies, religions, titles of works …) are not entities in marsad's scheme and are
+skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from marsad._data import load_yaml
+from marsad.model import Document, Entity, Span, Token
+from marsad.ner.tagger import NerTagger
+from marsad.normalize import normalize_key
+
+_ID_RE = re.compile(r"^E(\d+)$")
+_MODEL_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
+_ARTICLE = "ال"
+
+
+@dataclass(frozen=True, slots=True)
+class _Types:
+    fac_heads: frozenset[str]
+    loc_words: frozenset[str]
+
+
+@functools.cache
+def _types() -> _Types:
+    d = load_yaml("ner/types.yaml")
+    return _Types(
+        fac_heads=frozenset(normalize_key(str(x)) for x in d["fac_heads"]),
+        loc_words=frozenset(normalize_key(str(x)) for x in d["loc_words"]),
+    )
+
+
+def place_type(words: Sequence[str]) -> str:
+    """GPE, LOC or FAC for the normalised words of a place name."""
+    t = _types()
+    if not words:
+        return "GPE"
+    head = words[0]
+    bare = head[len(_ARTICLE) :] if head.startswith(_ARTICLE) else head
+    if head in t.fac_heads or bare in t.fac_heads:
+        return "FAC"
+    if any(w in t.loc_words for w in words):
+        return "LOC"
+    return "GPE"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What a linker knows about a name: its KB entry."""
+
+    kb_id: str
+    type: str
+    name_ar: str
+    name_en: str | None = None
+    wikidata: str | None = None
+
+
+#: ``(mention text, marsad type) → Link or None``.
+Linker = Callable[[str, str], Link | None]
+
+
+@dataclass
+class _Group:
+    type: str
+    key: str
+    mentions: list[Span]
+    confidence: float
+    link: Link | None = None
+
+
+def recognize(
+    doc: Document,
+    tagger: NerTagger,
+    *,
+    min_confidence: float = 0.0,
+    linker: Linker | None = None,
+) -> tuple[Entity, ...]:
+    """The document's entities: the existing ones (with the mentions linked to them added),
+    then the new ones the model found."""
+    by_kb_existing = {e.kb_id: i for i, e in enumerate(doc.entities) if e.kb_id}
+    extra: dict[int, list[Span]] = {}
+    taken = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
+    starts = [t.start for t in doc.tokens]
+    groups: list[_Group] = []
+    by_key: dict[tuple[str, str], _Group] = {}
+    for sent in doc.sentences:
+        lo = bisect_left(starts, sent.start)
+        hi = bisect_left(starts, sent.end)
+        toks = doc.tokens[lo:hi]
+        if not toks:
+            continue
+        for s, e, typ, conf in tagger.entities([t.text for t in toks]):
+            mtype = _MODEL_TYPES.get(typ)
+            if mtype is None or conf < min_confidence:
+                continue
+            span_toks = _trim(toks[s:e])
+            if not span_toks:
+                continue
+            start = span_toks[0].host_start
+            end = span_toks[-1].end
+            if start >= end or _overlaps(taken, start, end):
+                continue
+            words = [
+                normalize_key(doc.text[t.host_start if i == 0 else t.start : t.end])
+                for i, t in enumerate(span_toks)
+            ]
+            if mtype == "GPE":
+                mtype = place_type(words)
+            key = " ".join(words)
+            span = doc.span(start, end)
+            link = linker(span.text, mtype) if linker is not None else None
+            if link is not None:
+                if link.kb_id in by_kb_existing:
+                    extra.setdefault(by_kb_existing[link.kb_id], []).append(span)
+                    continue
+                mtype, key = link.type, "kb:" + link.kb_id
+            group = by_key.get((mtype, key))
+            if group is None and mtype == "PERSON" and len(words) == 1:
+                group = next(
+                    (g for g in groups if g.type == "PERSON" and g.key.split()[-1] == key), None
+                )
+            if group is None:
+                group = _Group(mtype, key, [], conf, link)
+                groups.append(group)
+                by_key[(mtype, key)] = group
+            group.mentions.append(span)
+            group.confidence = max(group.confidence, conf)
+    if not groups and not extra:
+        return doc.entities
+    old = list(doc.entities)
+    for i, spans in extra.items():
+        ent = old[i]
+        old[i] = replace(ent, mentions=tuple(sorted((*ent.mentions, *spans), key=_span_key)))
+    n = max((int(m.group(1)) for e in doc.entities if (m := _ID_RE.match(e.id))), default=0)
+    new = []
+    for i, g in enumerate(groups, start=n + 1):
+        name = max(g.mentions, key=lambda m: (len(m.text.split()), len(m.text))).text
+        lk = g.link
+        new.append(
+            Entity(
+                id=f"E{i}",
+                type=g.type,
+                name_ar=lk.name_ar if lk else name,
+                mentions=tuple(g.mentions),
+                name_en=lk.name_en if lk else None,
+                kb_id=lk.kb_id if lk else None,
+                wikidata=lk.wikidata if lk else None,
+                confidence=round(g.confidence, 3),
+            )
+        )
+    return (*old, *new)
+
+
+def _span_key(s: Span) -> tuple[int, int]:
+    return (s.start, s.end)
+
+
+def _trim(toks: Sequence[Token]) -> Sequence[Token]:
+    a, b = 0, len(toks)
+    while a < b and toks[a].kind in ("punct", "symbol"):
+        a += 1
+    while b > a and toks[b - 1].kind in ("punct", "symbol"):
+        b -= 1
+    return toks[a:b]
+
+
+def _overlaps(taken: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+def kb_linker() -> Linker | None:
+    """A linker over the shipped knowledge base (``marsad.entities.link_name``), or None
+    when the knowledge base is not available."""
+    try:
+        from marsad.entities import link_name
+        from marsad.kb import default_kb
+    except ImportError:  # pragma: no cover - the KB is part of marsad
+        return None
+    kb = default_kb()
+
+    def linker(text: str, etype: str) -> Link | None:
+        entry = link_name(kb, text, etype)
+        if entry is None:
+            return None
+        return Link(entry.id, entry.type, entry.ar, entry.en, entry.qid)
+
+    return linker

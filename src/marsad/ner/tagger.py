@@ -1,0 +1,84 @@
+"""The shipped NER model: loaded lazily, once per process, and applied to token lists.
+
+A model is a folder holding ``model.crfsuite.gz`` (a python-crfsuite CRF, gzip'd),
+``clusters.tsv.gz`` (the word clusters its features use) and ``meta.json`` (version,
+feature settings, training figures).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from marsad._data import data_path
+from marsad.ner.clusters import Clusters
+from marsad.ner.corpus import clean_token, from_bilou, spans_of
+from marsad.ner.features import Featurizer, Gazetteer
+
+#: The model the ``ner`` component loads by default (a folder under ``marsad/data/models``).
+DEFAULT_MODEL = "models/ner-crf-v1"
+
+#: Sentences longer than this (tokens) are tagged in pieces.
+MAX_SENTENCE_TOKENS = 400
+
+
+class NerTagger:
+    """A CRF tagger with its featurizer."""
+
+    def __init__(self, path: str | Path, gazetteer: Gazetteer | None = None) -> None:
+        import pycrfsuite
+
+        p = Path(str(path))
+        self.path = p
+        self.meta: dict[str, Any] = json.loads((p / "meta.json").read_text(encoding="utf-8"))
+        clusters = Clusters.load(p / "clusters.tsv.gz")
+        if self.meta.get("gazetteer") and gazetteer is None:
+            gazetteer = _no_gazetteer
+        self.featurizer = Featurizer(clusters, gazetteer=gazetteer)
+        self._tagger = pycrfsuite.Tagger()
+        with gzip.open(p / "model.crfsuite.gz", "rb") as fh:
+            # crfsuite reads the model in place: the bytes must live as long as the tagger
+            self._model_bytes = fh.read()
+        self._tagger.open_inmemory(self._model_bytes)
+
+    def _raw(self, tokens: Sequence[str]) -> list[str]:
+        """The model's own labels (BILOU or BIO) for one sentence, tagged in pieces of at
+        most ``MAX_SENTENCE_TOKENS``; after each call the crfsuite tagger holds the last
+        piece (for marginals)."""
+        out: list[str] = []
+        for i in range(0, len(tokens), MAX_SENTENCE_TOKENS):
+            chunk = [clean_token(t) or "_" for t in tokens[i : i + MAX_SENTENCE_TOKENS]]
+            out.extend(self._tagger.tag(self.featurizer.sentence(chunk)))
+        return out
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        """BIO tags (``B-PER``, ``I-LOC`` …) for one sentence of token strings."""
+        if not tokens:
+            return []
+        return list(from_bilou(self._raw(tokens)))
+
+    def entities(self, tokens: Sequence[str]) -> list[tuple[int, int, str, float]]:
+        """``(start token, end token, type, confidence)`` per recognised span; the
+        confidence is the lowest marginal probability of the span's labels."""
+        out: list[tuple[int, int, str, float]] = []
+        for i in range(0, len(tokens), MAX_SENTENCE_TOKENS):
+            chunk = tokens[i : i + MAX_SENTENCE_TOKENS]
+            raw = self._raw(chunk)
+            for s, e, typ in spans_of(from_bilou(raw)):
+                conf = min(self._tagger.marginal(raw[j], j) for j in range(s, e))
+                out.append((i + s, i + e, typ, round(float(conf), 3)))
+        return out
+
+
+def _no_gazetteer(_: str) -> Sequence[str]:
+    return ()
+
+
+@functools.cache
+def default_tagger() -> NerTagger:
+    """The shipped model, loaded on first use and kept for the process."""
+    return NerTagger(Path(str(data_path(DEFAULT_MODEL))))

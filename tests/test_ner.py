@@ -1,0 +1,330 @@
+"""The NER model: corpus cleaning, scoring, training on a tiny corpus, the shipped model and
+the ``ner`` component."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.components.ner import make_ner
+from marsad.components.segment import make_segment
+from marsad.model import Document, Entity
+from marsad.ner.corpus import (
+    clean_tag,
+    clean_token,
+    from_bilou,
+    parse_conll,
+    parse_wojood,
+    repair_bio,
+    spans_of,
+    to_bilou,
+)
+from marsad.ner.evaluate import score
+from marsad.ner.features import Featurizer
+from marsad.ner.recognize import place_type, recognize
+from marsad.ner.tagger import NerTagger, default_tagger
+from marsad.normalize import normalize_key
+
+SHARED = Path(__file__).parents[1] / "../shared"
+
+
+# -- corpus cleaning -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("B-PERS", "B-PER"),
+        ("I-PER", "I-PER"),
+        ("I--ORG", "I-ORG"),
+        ("IO", "O"),
+        ("OO", "O"),
+        ("O", "O"),
+        ("B-MIS0", "B-MISC"),
+        ("I-MIS1", "I-MISC"),
+        ("B-MIS-2", "B-MISC"),
+        ("B-MISS1", "B-MISC"),
+        ("B-MIS", "B-MISC"),
+        ("B-SPANISH", "O"),
+        ("b-loc", "B-LOC"),
+    ],
+)
+def test_clean_tag(raw: str, clean: str) -> None:
+    assert clean_tag(raw) == clean
+
+
+def test_clean_token_and_empty_lines() -> None:
+    assert clean_token("\u200fحين\u200f") == "حين"
+    sents = parse_conll(["-DOCSTART- -X- -X- -X- O", "", "في O", "\u200f O", "حين‏ O", "", ""])
+    assert len(sents) == 1
+    assert sents[0].tokens == ("في", "حين")
+    kept = parse_conll(["في O", "\u200f O"], keep_empty=True)
+    assert kept[0].tokens == ("في", "")
+
+
+def test_repair_bio_and_bilou() -> None:
+    assert repair_bio(["O", "I-PER", "I-PER", "I-LOC"]) == ("O", "B-PER", "I-PER", "B-LOC")
+    bio = ("B-PER", "I-PER", "I-PER", "O", "B-LOC", "B-ORG", "I-ORG")
+    bilou = to_bilou(bio)
+    assert bilou == ("B-PER", "I-PER", "L-PER", "O", "U-LOC", "B-ORG", "L-ORG")
+    assert from_bilou(bilou) == bio
+
+
+def test_wojood_flattening_keeps_longest_mapped_spans() -> None:
+    lines = [
+        "مجلس B-ORG",
+        "الأمن I-ORG",
+        "ضد I-ORG",
+        "الأسد I-ORG B-PERS",
+        "في O",
+        "نابلس B-GPE",
+        "سكرتير B-OCC",
+        "اللجنة I-OCC B-ORG",
+        "القومية I-OCC I-ORG",
+        "1948 B-DATE",
+    ]
+    (s,) = parse_wojood(lines)
+    assert s.tags == (
+        "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LOC", "O", "B-ORG", "I-ORG", "O",
+    )  # fmt: skip
+
+
+# -- scoring ---------------------------------------------------------------------------------
+def test_spans_follow_conlleval() -> None:
+    assert spans_of(["B-PER", "I-PER", "O", "I-LOC", "I-ORG", "B-ORG"]) == [
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 5, "ORG"),
+        (5, 6, "ORG"),
+    ]
+
+
+def test_score_arithmetic() -> None:
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "I-ORG", "O"]]
+    pred = [["B-PER", "I-PER", "O", "B-ORG"], ["B-ORG", "O", "O"]]
+    s = score(gold, pred)
+    d = s.to_dict()
+    assert d["overall"]["correct"] == 1
+    assert d["overall"]["gold"] == 3
+    assert d["overall"]["predicted"] == 3
+    assert d["per_type"]["PER"]["f1"] == 1.0
+    assert d["per_type"]["LOC"]["recall"] == 0.0
+    assert d["per_type"]["ORG"]["precision"] == 0.0
+    assert s.prf()[2] == pytest.approx(1 / 3)
+    assert s.prf(["PER", "LOC"]) == pytest.approx((1.0, 1 / 2, 2 / 3))
+    with pytest.raises(ValueError):
+        score([["O"]], [["O", "O"]])
+
+
+# -- features --------------------------------------------------------------------------------
+def test_features_strip_proclitics_and_are_deterministic() -> None:
+    f = Featurizer()
+    wf = f.word_features("وطهران")
+    assert wf["w"] == "وطهران"
+    assert wf["h"] == "طهران"
+    assert wf["pc"] == "و"
+    a = f.sentence(["زار", "الوزير", "وطهران", "."])
+    b = Featurizer().sentence(["زار", "الوزير", "وطهران", "."])
+    assert a == b
+    assert "-1w=الوزير" in a[2]
+    assert "EOS" in a[3]
+    assert "BOS" in a[0]
+
+
+def test_features_ignore_names_registered_in_the_shared_lexicon() -> None:
+    from marsad.segment import default_lexicon
+
+    word = "وكفرسلامة"
+    before = Featurizer().word_features(word)
+    shared = default_lexicon()
+    saved = dict(shared._counts)
+    try:
+        shared.add(["كفرسلامة"], count=5000)
+        assert Featurizer().word_features(word) == before
+    finally:
+        shared._counts.clear()
+        shared._counts.update(saved)
+
+
+# -- training end to end on a tiny synthetic corpus ------------------------------------------
+_PEOPLE = ["سامر", "كريم", "نادر", "وليد", "هشام", "عادل"]
+_PLACES = ["طرابلس", "صفاقس", "حلب", "الموصل", "وهران", "أغادير"]
+_ORGS = ["شركة", "جمعية", "نقابة"]
+
+
+def _tiny_corpus(root: Path) -> None:
+    sents = []
+    for i, p in enumerate(_PEOPLE):
+        place = _PLACES[i]
+        org = _ORGS[i % 3]
+        sents.append(
+            [("قال", "O"), (p, "B-PERS"), ("الحداد", "I-PERS"), ("في", "O"), (place, "B-LOC"),
+             ("إن", "O"), (org, "B-ORG"), ("النور", "I-ORG"), ("تعمل", "O"), (".", "O")]
+        )  # fmt: skip
+    (root / "anercorp").mkdir(parents=True)
+    (root / "aqmar").mkdir()
+    for name, part in (("train.txt", sents[:4] * 3), ("dev.txt", sents[4:])):
+        with open(root / "anercorp" / name, "w", encoding="utf-8") as fh:
+            for s in part:
+                fh.write("".join(f"{w} {t}\n" for w, t in s) + "\n")
+    for k in range(2):
+        with open(root / "aqmar" / f"article{k}.txt", "w", encoding="utf-8") as fh:
+            fh.write(f"زار O\n{_PEOPLE[k]} B-PER\n{_PLACES[k]} B-LOC\n. O\n\n")
+    news = root / "news"
+    news.mkdir()
+    body = " ".join(f"زار {p} مدينة {c} ." for p in _PEOPLE for c in _PLACES)
+    (news / "a.txt").write_text(f"<DOC><TITLE>خبر</TITLE><TEXT>{body}</TEXT></DOC>", "utf-8")
+
+
+def test_training_end_to_end(tmp_path: Path) -> None:
+    from marsad.ner.train import main
+
+    data = tmp_path / "data"
+    _tiny_corpus(data)
+    out = tmp_path / "model"
+    report = tmp_path / "report.json"
+    args = ["--seed", "0", "--out", str(out), "--data", str(data), "--news", str(data / "news")]
+    args += ["--iterations", "30", "--aqmar-dev", "1", "--family", "all", "--report", str(report)]
+    assert main([*args, "--final"]) == 0
+    for name in ("model.crfsuite.gz", "clusters.tsv.gz", "meta.json"):
+        assert (out / name).is_file()
+    rep = json.loads(report.read_text("utf-8"))
+    assert set(rep) >= {"crf", "perceptron"}
+    assert rep["crf"]["anercorp_dev"]["sentences"] == 2
+    meta = json.loads((out / "meta.json").read_text("utf-8"))
+    assert meta["final"] is True
+    tagger = NerTagger(out)
+    tags = tagger.tag(["قال", "سامر", "الحداد", "في", "طرابلس", "."])
+    assert tags[1:3] == ["B-PER", "I-PER"]
+    assert tags[4] == "B-LOC"
+    # the same seed and data give the same model, byte for byte
+    out2 = tmp_path / "model2"
+    assert main([*args, "--final", "--out", str(out2)]) == 0
+    for name in ("model.crfsuite.gz", "clusters.tsv.gz"):
+        assert gzip.decompress((out / name).read_bytes()) == gzip.decompress(
+            (out2 / name).read_bytes()
+        )
+
+
+# -- the shipped model -----------------------------------------------------------------------
+def test_shipped_model_loads_once_and_tags() -> None:
+    t = default_tagger()
+    assert default_tagger() is t
+    assert t.meta["version"].startswith("ner-")
+    assert t.tag([]) == []
+    tags = t.tag(["وقال", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "في", "باريس", "."])
+    assert tags[3:5] == ["B-PER", "I-PER"]
+    assert tags[6] == "B-LOC"
+    assert tags[0] == tags[1] == tags[5] == tags[7] == "O"
+
+
+def _analyze(text: str, entities: tuple[Entity, ...] = ()) -> Document:
+    doc = make_segment()(Document(text=text))
+    return make_ner()(doc.replace(entities=entities))
+
+
+# Names a knowledge base of well-known entities would not hold: a village, a local official,
+# a small company.
+_TEXT = (
+    "وقال سامي العتيبي، رئيس بلدية قرية كفر الديك، إن الأهالي طالبوا بإصلاح الطريق. "
+    "وأكد العتيبي أن شركة النسيم للمقاولات ستبدأ الأشغال الأسبوع المقبل."
+)
+
+
+def test_component_finds_unknown_names_with_span_conventions() -> None:
+    doc = _analyze(_TEXT)
+    assert doc.entities, "no entity found"
+    for e in doc.entities:
+        assert e.kb_id is None and e.wikidata is None
+        assert e.confidence is not None and 0.0 < e.confidence <= 1.0
+        for m in e.mentions:
+            assert doc.text[m.start : m.end] == m.text
+            assert not m.text.startswith(("و", "ب", "ل")) or normalize_key(m.text) in {
+                normalize_key(x) for x in ("لبنان",)
+            }
+            assert m.text == m.text.strip(" .،")
+    people = [e for e in doc.entities if e.type == "PERSON"]
+    assert any("سامي العتيبي" in e.name_ar for e in people)
+    # the later bare surname joins the full name
+    full = next(e for e in people if "سامي العتيبي" in e.name_ar)
+    assert [m.text for m in full.mentions] == ["سامي العتيبي", "العتيبي"]
+    assert [e.id for e in doc.entities] == [f"E{i}" for i in range(1, len(doc.entities) + 1)]
+
+
+def test_component_types_places() -> None:
+    doc = _analyze("وصرح المتحدث مراد الكيلاني لوكالة الأنباء بأن الاجتماع عقد في مدينة عين سلامة.")
+    found = {(e.type, e.name_ar) for e in doc.entities}
+    assert ("PERSON", "مراد الكيلاني") in found
+    assert ("GPE", "عين سلامة") in found
+
+
+def test_leading_proclitic_is_outside_the_span() -> None:
+    doc = _analyze("التقى الوزير بسامي العتيبي ولسامي العتيبي رأي آخر.")
+    spans = [m.text for e in doc.entities for m in e.mentions]
+    assert "سامي العتيبي" in spans
+    assert not any(s.startswith(("ب", "ول")) for s in spans)
+
+
+def test_existing_entities_are_kept_and_never_overlapped() -> None:
+    seg = make_segment()(Document(text=_TEXT))
+    start = _TEXT.index("سامي العتيبي")
+    existing = (
+        Entity("E1", "PERSON", "سامي العتيبي", (seg.span(start, start + len("سامي العتيبي")),)),
+        Entity("E7", "ORG", "x", (seg.span(0, 4),)),
+    )
+    doc = make_ner()(seg.replace(entities=existing))
+    assert doc.entities[:2] == existing
+    taken = [(m.start, m.end) for e in existing for m in e.mentions]
+    new = doc.entities[2:]
+    for e in new:
+        for m in e.mentions:
+            assert all(m.end <= s or m.start >= t for s, t in taken)
+    assert [e.id for e in new] == [f"E{i}" for i in range(8, 8 + len(new))]
+
+
+def test_output_is_deterministic() -> None:
+    a = _analyze(_TEXT)
+    b = _analyze(_TEXT)
+    assert [e.to_dict() for e in a.entities] == [e.to_dict() for e in b.entities]
+
+
+def test_empty_and_punctuation_only_documents() -> None:
+    assert _analyze("...").entities == ()
+    doc = make_segment()(Document(text="   "))
+    assert recognize(doc, default_tagger()) == ()
+
+
+@pytest.mark.parametrize(
+    ("words", "typ"),
+    [
+        ("طرابلس", "GPE"),
+        ("كوريا الجنوبية", "GPE"),
+        ("آسيا الوسطى", "LOC"),
+        ("الضاحية الجنوبية", "LOC"),
+        ("نهر الليطاني", "LOC"),
+        ("مطار قرطاج", "FAC"),
+        ("المطار الدولي", "FAC"),
+    ],
+)
+def test_place_type(words: str, typ: str) -> None:
+    assert place_type([normalize_key(w) for w in words.split()]) == typ
+
+
+# -- the shared example ----------------------------------------------------------------------
+def test_shared_example_persons() -> None:
+    art = SHARED / "examples" / "articles" / "ashgabat-2024-10-11.txt"
+    gold_path = SHARED / "examples" / "gold" / "ashgabat-2024-10-11.json"
+    if not art.is_file() or not gold_path.is_file():
+        pytest.skip("../shared/examples is absent")
+    text = art.read_text(encoding="utf-8")
+    doc = _analyze(text)
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    gold_people = {
+        (m["start"], m["end"]) for e in gold["entities"] if e["type"] == "PERSON"
+        for m in e["mentions"]
+    }  # fmt: skip
+    found = {(m.start, m.end) for e in doc.entities if e.type == "PERSON" for m in e.mentions}
+    # the model alone, without the knowledge base, finds most person mentions exactly
+    assert len(found & gold_people) >= 0.5 * len(gold_people)
+    assert len(found & gold_people) >= 0.6 * len(found)
