@@ -161,6 +161,34 @@ def test_local_and_dask_give_identical_tables(
     assert [k for k in a if a[k] != b[k]] == []
 
 
+def test_dask_on_a_given_scheduler(corpus: Path, local_out: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        rc = main(
+            ["batch", str(corpus), "--out", str(tmp_path), "--scheduler", cluster.scheduler_address,
+             "--shard-size", str(SHARD), "--pipeline", "segment", "--quiet"]
+        )  # fmt: skip
+        # the pipeline was built once per worker, before any task, by the plugin
+        built = cluster_pipelines(distributed, cluster.scheduler_address)
+    assert rc == 0
+    assert built == [["segment"], ["segment"]]
+    assert table_files(tmp_path) == table_files(local_out)
+    run = json.loads((tmp_path / "_runs.jsonl").read_text().splitlines()[-1])
+    assert run["engine"] == "dask" and run["scheduler"] == cluster.scheduler_address
+
+
+def cluster_pipelines(distributed: Any, address: str) -> list[list[str]]:
+    def names() -> list[list[str]]:
+        from marsad.batch import worker
+
+        return [list(k) for k in worker._PIPELINES]
+
+    with distributed.Client(address) as client:
+        return sorted(x for v in client.run(names).values() for x in v)
+
+
 def test_same_input_same_bytes_whatever_the_workers(
     corpus: Path, local_out: Path, tmp_path: Path
 ) -> None:

@@ -210,6 +210,9 @@ def main() -> None:
     records = list(itertools.islice(iter_ant(), args.n))
     chars = sum(len(r["text"]) for r in records)
     print(f"corpus        JawharaFM (ANT v1.1): {len(records)} articles, {chars:,} characters")
+    from marsad.pipeline import DEFAULT_PIPELINE
+
+    print(f"pipeline      {', '.join(DEFAULT_PIPELINE)}")
     print(f"machine       {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     res: dict[str, Any] = {"articles": len(records), "chars": chars}
 

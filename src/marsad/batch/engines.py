@@ -40,9 +40,10 @@ def run_local(
 ) -> Iterator[ShardResult]:
     """Analyse shards in a pool of ``workers`` processes."""
     ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(tuple(names),)
-    ) as pool:
+    )
+    try:
         pending: set[Future[ShardResult]] = set()
         for shard, items in tasks:
             pending.add(pool.submit(process_shard, shard, items, tuple(names), fmt))
@@ -54,6 +55,10 @@ def run_local(
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 yield fut.result()
+    except BaseException:  # interrupted: do not wait for the shards still queued
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _distributed() -> Any:
@@ -92,7 +97,8 @@ def run_dask(
         client = distributed.Client(cluster)
         slots = workers
     try:
-        client.register_plugin(plugin(tuple(names)), name="marsad-pipeline")
+        register = getattr(client, "register_plugin", None) or client.register_worker_plugin
+        register(plugin(tuple(names)), name="marsad-pipeline")
         pending: set[Any] = set()
         ac = distributed.as_completed()
         for shard, items in tasks:
