@@ -9,17 +9,21 @@ from marsad.pipeline import component
 
 
 @component("ner", requires=("tokens", "sentences", "entities"), assigns=("entities",))
-def make_ner(min_confidence: float = 0.0, link: bool = True) -> Callable[[Document], Document]:
+def make_ner(
+    min_confidence: float = 0.0, link: bool = True, model: str | None = None
+) -> Callable[[Document], Document]:
     """Tag each sentence with the statistical NER model and add the names no earlier
     component found: linked to the knowledge base when it knows them (``link``), else new
-    entities with kb_id null; each with a confidence. The model loads on first use."""
+    entities with kb_id null; each with a confidence. The model (the shipped one, or the
+    folder ``model``) loads on first use, once per process."""
     from marsad.ner.recognize import kb_linker, recognize
-    from marsad.ner.tagger import default_tagger
+    from marsad.ner.tagger import default_tagger, load_tagger
 
     linker = kb_linker() if link else None
 
     def run(doc: Document) -> Document:
-        ents = recognize(doc, default_tagger(), min_confidence=min_confidence, linker=linker)
+        tagger = load_tagger(model) if model else default_tagger()
+        ents = recognize(doc, tagger, min_confidence=min_confidence, linker=linker)
         return doc.replace(entities=ents)
 
     return run

@@ -79,6 +79,11 @@ def _no_gazetteer(_: str) -> Sequence[str]:
 
 
 @functools.cache
+def load_tagger(path: str) -> NerTagger:
+    """The model in folder ``path``, loaded on first use and kept for the process."""
+    return NerTagger(path)
+
+
 def default_tagger() -> NerTagger:
     """The shipped model, loaded on first use and kept for the process."""
-    return NerTagger(Path(str(data_path(DEFAULT_MODEL))))
+    return load_tagger(str(data_path(DEFAULT_MODEL)))
