@@ -234,7 +234,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 # --- reading commands -----------------------------------------------------------------------
 
 
-def _jsonl(rows: Any, out: TextIO = sys.stdout) -> None:
+def _jsonl(rows: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     for r in rows:
         out.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
 
