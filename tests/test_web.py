@@ -147,7 +147,7 @@ def test_declared_body_over_the_limit_is_413_before_reading(server: Server) -> N
     n = web_app.MAX_SINGLE_BODY_BYTES + 1
     head, body = raw_request(
         server,
-        b"POST /analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"POST /analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         + f"Content-Length: {n}\r\nConnection: close\r\n\r\n".encode()
         + b'{"text": "',
     )
@@ -249,7 +249,9 @@ def test_analysis_timeout_is_504(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(web_app, "ANALYZE_TIMEOUT_S", 0.2)
     from marsad.web.app import create_app
 
-    app = create_app(None, pipeline=["_web_test_sleep"], upload_dir=tmp_path / "u")
+    app = create_app(
+        None, pipeline=["_web_test_sleep"], upload_dir=tmp_path / "u", allowed_hosts=None
+    )
     from fastapi.testclient import TestClient
 
     with TestClient(app) as client:
@@ -262,7 +264,7 @@ def test_slow_body_is_408(server: Server, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(web_app, "BODY_TIMEOUT_S", 0.3)
     head, body = raw_request(
         server,
-        b"POST /analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"POST /analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b'Content-Length: 100\r\nConnection: close\r\n\r\n{"text": ',
     )
     assert head.startswith(b"HTTP/1.1 408"), head
@@ -431,6 +433,32 @@ def test_cors_is_off_by_default(server: Server) -> None:
         assert "access-control-allow-origin" not in {k.lower() for k in r.headers}
     status, _, _ = server.request("OPTIONS", "/analyze")
     assert status == 405
+
+
+def test_other_host_names_are_refused(server: Server) -> None:
+    """A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) gets nothing."""
+    head, body = raw_request(
+        server, b"GET /documents HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n"
+    )
+    assert head.startswith(b"HTTP/1.1 400"), head
+    assert json.loads(body)["error"]["code"] == "E008"
+    port = server.url.rsplit(":", 1)[1]
+    head, _ = raw_request(
+        server,
+        f"GET /health HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n".encode(),
+    )
+    assert head.startswith(b"HTTP/1.1 200"), head
+
+
+@pytest.mark.parametrize("ctype", ["text/plain", "application/x-www-form-urlencoded"])
+def test_writes_refuse_content_types_a_cross_site_form_can_send(server: Server, ctype: str) -> None:
+    record = json.dumps({"text": "زار الرئيس الفرنسي المغرب.", "id": "csrf"}).encode()
+    status, _, data = server.request("POST", "/documents", record, ctype)
+    assert_error(status, json.loads(data), 415, Code.E012)
+    status, _, data = server.request("POST", "/uploads?name=x.txt&ingest=true", record, ctype)
+    assert_error(status, json.loads(data), 415, Code.E012)
+    _, page = get(server, "/documents?limit=1000")
+    assert "csrf" not in {d["id"] for d in page["items"]}
 
 
 def test_openapi_and_offline_docs(server: Server) -> None:

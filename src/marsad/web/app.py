@@ -56,6 +56,14 @@ ANALYZE_WORKERS = 4
 
 STATIC_DIR = Path(__file__).with_name("static")
 
+#: ``Host`` names a loopback server answers to (with any port).
+LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: Content types a cross-site HTML form can send without a CORS preflight: refused by the
+#: endpoints that store anything, so another web page cannot write into the corpus.
+FORM_CONTENT_TYPES = frozenset(
+    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+)
+
 #: Content-Security-Policy of the UI: only the app's own scripts and styles, nothing inline;
 #: so even markup that slipped into the page could not run.
 CSP = (
@@ -287,9 +295,14 @@ def create_app(
     pipeline: Pipeline | Sequence[str] | None = None,
     upload_dir: str | Path | None = None,
     cors_origins: Sequence[str] = (),
+    allowed_hosts: Sequence[str] | None = LOOPBACK_HOSTS,
 ) -> FastAPI:
     """The workbench app. ``db`` is the corpus file (corpus endpoints answer 404 E015
-    without one); uploads are saved in ``upload_dir`` (a fresh temporary folder if None)."""
+    without one); uploads are saved in ``upload_dir`` (a fresh temporary folder if None).
+
+    ``allowed_hosts`` are the ``Host`` header values served (others get 400): by default
+    the loopback names only, which stops DNS-rebinding pages from reaching a local server;
+    ``None`` serves any host (for a server bound to a public interface)."""
     tmp: tempfile.TemporaryDirectory[str] | None = None
     if upload_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="marsad-uploads-")
@@ -330,8 +343,16 @@ def create_app(
             allow_headers=["Content-Type"],
         )
 
+    hosts = None if allowed_hosts is None else {h.lower().strip("[]") for h in allowed_hosts}
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
+        if hosts is not None:
+            name = _host_name(request.headers.get("host", ""))
+            if name not in hosts:
+                return JSONResponse(
+                    error_body(Code.E008, f"Host {name!r} is not served here"), status_code=400
+                )
         response: Response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -408,14 +429,14 @@ def create_app(
         outlet: str | None = Query(None, description="for a text/plain body"),
     ) -> dict[str, Any]:
         body = await read_body(request, MAX_SINGLE_BODY_BYTES)
-        ctype = request.headers.get("content-type", "application/json").split(";")[0].strip()
+        ctype = _content_type(request) or "application/json"
         if ctype == "text/plain":
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise ApiError(400, Code.E002, f"byte at offset {exc.start}") from None
             rec = check_record({"text": text, "published": published, "outlet": outlet})
-        elif ctype in ("application/json", ""):
+        elif ctype == "application/json":
             rec = check_record(parse_json(body))
         else:
             raise ApiError(415, Code.E012, f"content type {ctype!r}: use application/json")
@@ -448,6 +469,7 @@ def create_app(
     ) -> dict[str, Any]:
         from marsad.io import check_text, decode, detect_format, html_to_text
 
+        _refuse_form_types(request)
         body = await read_body(request, MAX_DOCUMENT_BYTES)
         path = safe_upload_path(backend.upload_dir, name)
         path.write_bytes(body)
@@ -499,6 +521,9 @@ def create_app(
         },
     )
     async def post_documents(request: Request) -> dict[str, Any]:
+        ctype = _content_type(request)
+        if ctype != "application/json":
+            raise ApiError(415, Code.E012, f"content type {ctype!r}: use application/json")
         body = await read_body(request, MAX_BATCH_BODY_BYTES)
         obj = parse_json(body)
         if isinstance(obj, list):
@@ -704,6 +729,26 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _host_name(header: str) -> str:
+    """``127.0.0.1:8000`` → ``127.0.0.1``; ``[::1]:8000`` → ``::1``."""
+    h = header.strip().lower()
+    if h.startswith("["):
+        return h[1:].split("]", 1)[0]
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _refuse_form_types(request: Request) -> None:
+    ctype = _content_type(request)
+    if ctype in FORM_CONTENT_TYPES:
+        raise ApiError(
+            415, Code.E012, f"content type {ctype!r}: send the file as application/octet-stream"
+        )
 
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

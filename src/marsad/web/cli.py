@@ -41,6 +41,13 @@ def register(subparsers: Any) -> None:
         metavar="URL",
         help="allow cross-origin requests from this origin (CORS is off by default)",
     )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this Host name (loopback names are always allowed)",
+    )
     p.set_defaults(func=serve)
 
 
@@ -48,18 +55,22 @@ def serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from marsad.web.app import create_app
+        from marsad.web.app import LOOPBACK_HOSTS, create_app
     except ImportError as exc:
         raise MarsadError(
             Code.E012, f"marsad serve needs the web extra: pip install 'marsad[web]' ({exc})"
         ) from None
     db = Path(args.db)
     uploads = Path(args.uploads) if args.uploads else db.with_name(db.name + ".uploads")
-    app = create_app(db, upload_dir=uploads, cors_origins=args.cors_origin)
     host = "localhost" if args.host in ("localhost", "") else args.host
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    hosts: list[str] | None = [*LOOPBACK_HOSTS, *args.allow_host]
+    if not loopback and not args.allow_host:
+        hosts = None  # bound to a public interface without names: any Host
+    app = create_app(db, upload_dir=uploads, cors_origins=args.cors_origin, allowed_hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     print(f"marsad: workbench on http://{shown}:{args.port}/  (API docs: /docs)", file=sys.stderr)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not loopback:
         print(f"marsad: warning: listening on {host}, not only this machine", file=sys.stderr)
     uvicorn.run(
         app,
