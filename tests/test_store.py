@@ -92,6 +92,30 @@ def test_schema_migrations_and_wal(tmp_path: Path) -> None:
     assert ei.value.code is Code.E013 and "999" in str(ei.value)
 
 
+def test_version_1_store_is_migrated(tmp_path: Path) -> None:
+    """A store written with schema 1 (FTS table with content) opens, migrates and updates."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.executescript(MIGRATIONS[0][1])
+        db.execute("INSERT INTO schema_version VALUES (1)")
+        db.execute(
+            "INSERT INTO documents (id, key, url, content_hash, text, ingested, updated, json) "
+            "VALUES (1, 'u1', 'u1', 'x', ?, 'now', 'now', '{}')",
+            (CLITICS,),
+        )
+        db.execute(
+            "INSERT INTO doc_fts (rowid, surface, host, stem) VALUES (1, ?, ?, ?)",
+            ("وصل الوفد وطهران", "وصل الوفد طهران", "وصل وفد طهران"),
+        )
+    with open_store(path, pipeline=["segment"]) as s:
+        assert s.schema_version == MIGRATIONS[-1][0]
+        assert [h.url for h in s.search("طهران")] == ["u1"]
+        s.ingest([{"text": DIACRITICS, "url": "u1"}])  # an update deletes the old index row
+        assert s.search("طهران") == [] and [h.url for h in s.search("وجه")] == ["u1"]
+        s.db.execute("INSERT INTO doc_fts (doc_fts) VALUES ('integrity-check')")
+
+
 def test_unopenable_store_is_a_coded_error(tmp_path: Path) -> None:
     bad = tmp_path / "not-a-db"
     bad.write_bytes(b"this is not a database file at all" * 100)

@@ -12,8 +12,9 @@ import hashlib
 import json
 import re
 import sqlite3
+import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -172,7 +173,48 @@ CREATE VIRTUAL TABLE doc_fts USING fts5(
 );
 """,
     ),
+    (
+        2,
+        # the index columns move to a compressed column; the FTS table becomes contentless
+        # (a third of the store's size); _fts_contentless fills both from the old table
+        """
+ALTER TABLE documents ADD COLUMN index_z BLOB;  -- zlib JSON [surface, host, stem]
+CREATE TEMP TABLE fts_rows AS SELECT rowid AS id, surface, host, stem FROM doc_fts;
+DROP TABLE doc_fts;
+CREATE VIRTUAL TABLE doc_fts USING fts5(
+    surface, host, stem, content = '', tokenize = 'unicode61 remove_diacritics 0'
+);
+""",
+    ),
 )
+
+
+def _fts_contentless(db: sqlite3.Connection) -> None:
+    rows = db.execute("SELECT id, surface, host, stem FROM temp.fts_rows").fetchall()
+    for did, surface, host, stem in rows:
+        db.execute(
+            "UPDATE documents SET index_z = ? WHERE id = ?",
+            (_pack_index(surface, host, stem), did),
+        )
+        db.execute(
+            "INSERT INTO doc_fts (rowid, surface, host, stem) VALUES (?, ?, ?, ?)",
+            (did, surface, host, stem),
+        )
+    db.execute("DROP TABLE temp.fts_rows")
+
+
+#: Python steps run after a migration's SQL, in the same transaction.
+MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _fts_contentless}
+
+
+def _pack_index(surface: str, host: str, stem: str) -> bytes:
+    return zlib.compress(json.dumps([surface, host, stem], ensure_ascii=False).encode(), 6)
+
+
+def _unpack_index(blob: bytes) -> tuple[str, str, str]:
+    surface, host, stem = json.loads(zlib.decompress(blob).decode())
+    return str(surface), str(host), str(stem)
+
 
 _CHILD_TABLES = ("mentions", "entities", "times", "quantities", "quotes", "event_actors", "events")
 
@@ -282,10 +324,16 @@ class SQLiteStore(Store):
         for version, script in MIGRATIONS:
             if version <= current:
                 continue
-            self.db.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\n"
-                f"INSERT INTO schema_version (version) VALUES ({version});\nCOMMIT;"
-            )
+            self.db.executescript(f"BEGIN IMMEDIATE;\n{script}")
+            try:
+                step = MIGRATION_STEPS.get(version)
+                if step is not None:
+                    step(self.db)
+                self.db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     @property
     def schema_version(self) -> int:
@@ -470,15 +518,23 @@ class SQLiteStore(Store):
             now,
             blob,
             sig_blob,
+            _pack_index(idx.surface, idx.host, idx.stem),
         )
         if old is not None:
             did = old[0]
             for table in _CHILD_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE doc = ?", (did,))
-            db.execute("DELETE FROM doc_fts WHERE rowid = ?", (did,))
+            row = db.execute("SELECT index_z FROM documents WHERE id = ?", (did,)).fetchone()
+            if row is not None and row[0] is not None:
+                # a contentless index forgets a row given the values it was indexed with
+                db.execute(
+                    "INSERT INTO doc_fts (doc_fts, rowid, surface, host, stem) "
+                    "VALUES ('delete', ?, ?, ?, ?)",
+                    (did, *_unpack_index(row[0])),
+                )
             db.execute(
                 "UPDATE documents SET doc_id=?, url=?, content_hash=?, outlet=?, outlet_key=?, "
-                "published=?, title=?, text=?, updated=?, json=?, minhash=?, "
+                "published=?, title=?, text=?, updated=?, json=?, minhash=?, index_z=?, "
                 "version = version + 1 WHERE id = ?",
                 (*values, did),
             )
@@ -486,8 +542,8 @@ class SQLiteStore(Store):
         else:
             cur = db.execute(
                 "INSERT INTO documents (doc_id, url, content_hash, outlet, outlet_key, "
-                "published, title, text, updated, json, minhash, key, ingested) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "published, title, text, updated, json, minhash, index_z, key, ingested) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, key, now),
             )
             assert cur.lastrowid is not None
