@@ -103,11 +103,29 @@ class Normalized:
         return bisect_left(self.starts, pos)
 
 
+#: Texts up to this many characters (words, names, cue phrases: matchers normalise them over
+#: and over) are normalised once and remembered, in a cache of ``_SHORT_CACHE`` entries.
+_SHORT_CHARS = 48
+_SHORT_CACHE = 1 << 15
+
+
 def normalize(text: str, *, fold: bool = False) -> Normalized:
     """Normalise ``text`` for matching, keeping the offset map.
 
     ``fold=True`` also folds ى → ي and ة → ه (``مصطفى`` ≈ ``مصطفي``) for matchers that ask.
+    The result is shared between calls with the same short text: treat it as read-only.
     """
+    if len(text) <= _SHORT_CHARS:
+        return _normalize_short(text, fold)
+    return _normalize(text, fold)
+
+
+@functools.lru_cache(maxsize=_SHORT_CACHE)
+def _normalize_short(text: str, fold: bool) -> Normalized:
+    return _normalize(text, fold)
+
+
+def _normalize(text: str, fold: bool) -> Normalized:
     t = _tables()
     table = t.folded if fold else t.base
     if t.special.search(text) is None:
