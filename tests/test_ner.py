@@ -117,6 +117,29 @@ def test_score_arithmetic() -> None:
         score([["O"]], [["O", "O"]])
 
 
+def test_evaluate_conll_writes_one_prediction_per_token(tmp_path: Path) -> None:
+    from marsad.ner.evaluate import evaluate_conll, main
+
+    conll = tmp_path / "gold.txt"
+    conll.write_text(
+        "وقال O\nالرئيس O\nالفرنسي O\nإيمانويل B-PERS\nماكرون I-PERS\nفي O\n"
+        "\u200f O\nباريس B-LOC\n. O\n\nزار O\nالوفد O\nتونس B-LOC\n. O\n",
+        encoding="utf-8",
+    )
+    preds = tmp_path / "pred.txt"
+    s = evaluate_conll(conll, predictions=preds)
+    blocks = [b.splitlines() for b in preds.read_text("utf-8").strip().split("\n\n")]
+    assert [len(b) for b in blocks] == [9, 4]
+    rows = [line.split(" ") for b in blocks for line in b]
+    assert rows[3][:2] == ["إيمانويل", "B-PER"]
+    assert rows[6][2] == "O"  # a token of invisible marks only
+    gold = [[r[1] for r in (x.split(" ") for x in b)] for b in blocks]
+    pred = [[r[2] for r in (x.split(" ") for x in b)] for b in blocks]
+    assert score(gold, pred).to_dict() == s.to_dict()
+    assert s.gold["PER"] == 1 and s.gold["LOC"] == 2
+    assert main(["--conll", str(conll), "--json"]) == 0
+
+
 # -- features --------------------------------------------------------------------------------
 def test_features_strip_proclitics_and_are_deterministic() -> None:
     f = Featurizer()
