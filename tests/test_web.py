@@ -247,17 +247,9 @@ def test_analysis_timeout_is_504(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         return run
 
     monkeypatch.setattr(web_app, "ANALYZE_TIMEOUT_S", 0.2)
-    from marsad.web.app import create_app
-
-    app = create_app(
-        None, pipeline=["_web_test_sleep"], upload_dir=tmp_path / "u", allowed_hosts=None
-    )
-    from fastapi.testclient import TestClient
-
-    with TestClient(app) as client:
-        r = client.post("/analyze", json={"text": "نص قصير"})
-    assert r.status_code == 504
-    assert r.json()["error"]["code"] == "E016"
+    with running_server(tmp_path, db=False, pipeline=["_web_test_sleep"]) as s:
+        status, body = post(s, "/analyze", {"text": "نص قصير"})
+    assert_error(status, body, 504, Code.E016)
 
 
 def test_slow_body_is_408(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -50,7 +50,9 @@ class Server:
 
 
 @contextmanager
-def running_server(tmp: Path, db: bool = True) -> Iterator[Server]:
+def running_server(
+    tmp: Path, db: bool = True, pipeline: list[str] | None = None
+) -> Iterator[Server]:
     """Start ``create_app`` under uvicorn in a thread on 127.0.0.1:<free port>."""
     uvicorn = pytest.importorskip("uvicorn", reason="the web extra (uvicorn) is not installed")
     pytest.importorskip("fastapi", reason="the web extra (fastapi) is not installed")
@@ -58,7 +60,7 @@ def running_server(tmp: Path, db: bool = True) -> Iterator[Server]:
 
     db_path = tmp / "corpus.db"
     uploads = tmp / "uploads"
-    app = create_app(db_path if db else None, upload_dir=uploads)
+    app = create_app(db_path if db else None, upload_dir=uploads, pipeline=pipeline)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
