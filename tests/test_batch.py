@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -364,3 +365,23 @@ def test_progress_line_has_rate_and_eta() -> None:
     assert "ETA 00:20" in line  # 100 left at 5 docs/s
     bar.close()
     assert "100/200" in buf.getvalue()
+
+
+def test_a_dead_worker_or_an_interrupt_is_a_coded_error() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from marsad.batch.run import _guarded
+
+    def dies() -> Iterator[Any]:
+        raise BrokenProcessPool("killed")
+        yield
+
+    def interrupted() -> Iterator[Any]:
+        raise KeyboardInterrupt
+        yield
+
+    for gen in (dies, interrupted):
+        with pytest.raises(MarsadError) as exc:
+            list(_guarded(gen()))
+        assert exc.value.code.value == "E018"
+        assert "re-run" in str(exc.value)

@@ -38,6 +38,7 @@ class Code(StrEnum):
     E015 = "E015"  # no such document, entity or path (HTTP API)
     E016 = "E016"  # request timed out (HTTP API: body not received, analysis too long)
     E017 = "E017"  # internal error (a bug, reported)
+    E018 = "E018"  # a batch stopped early: a worker died, or interrupted (re-run resumes)
     # warnings: the document was analysed, with a caveat
     W001 = "W001"  # a component failed on this document; its output is missing
     W002 = "W002"  # a span did not match the text and was dropped (a bug, reported)
@@ -66,6 +67,7 @@ MESSAGES: dict[Code, str] = {
     Code.E015: "not found",
     Code.E016: "request timed out",
     Code.E017: "internal error",
+    Code.E018: "batch stopped before the end (re-run to resume)",
     Code.W001: "a component failed on this document",
     Code.W002: "a span did not match the text and was dropped",
     Code.W003: "unbalanced quotation marks",

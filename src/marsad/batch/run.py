@@ -195,6 +195,18 @@ def _write_shard(out: Path, res: ShardResult, fmt: str) -> None:
     write_atomic(out / MARKERS / f"{name}.json", marker.encode("utf-8"))
 
 
+def _guarded(results: Iterator[ShardResult]) -> Iterator[ShardResult]:
+    """Results, with a dead worker or an interrupt turned into E018 (complete shards stay)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield from results
+    except BrokenProcessPool as exc:
+        raise MarsadError(Code.E018, f"a worker process died ({exc})") from None
+    except KeyboardInterrupt:
+        raise MarsadError(Code.E018, "interrupted") from None
+
+
 def run_batch(
     inputs: Sequence[str | os.PathLike[str]],
     out: str | os.PathLike[str],
@@ -207,7 +219,11 @@ def run_batch(
     pipeline: Sequence[str] | None = None,
     progress: bool = True,
 ) -> BatchSummary:
-    """Analyse every record of ``inputs`` into the tables under ``out`` (resumable)."""
+    """Analyse every record of ``inputs`` into the tables under ``out`` (resumable).
+
+    The local engine starts worker processes with ``spawn``: a script calling this must guard
+    its entry point with ``if __name__ == "__main__":``.
+    """
     t0 = time.perf_counter()
     paths = [str(p) for p in inputs]
     if not paths:
@@ -248,7 +264,7 @@ def run_batch(
             results = run_local(tasks, names, fmt, n_workers)
         else:
             results = run_dask(tasks, names, fmt, n_workers, scheduler)
-        for res in results:
+        for res in _guarded(results):
             _write_shard(out_dir, res, fmt)
             summary.documents += res.n_documents
             summary.errors += res.n_errors

@@ -89,7 +89,7 @@ def process_shard(shard: int, items: Sequence[Item], names: Sequence[str], fmt: 
             add_error(rows, index, source, exc, exc.extra or safe_extra(payload))
             n_err += 1
         except Exception as exc:  # a bug must not sink the shard: the record is reported
-            err = MarsadError(Code.W001, f"{type(exc).__name__}: {exc}", source=source)
+            err = MarsadError(Code.E017, f"{type(exc).__name__}: {exc}", source=source)
             add_error(rows, index, source, err, safe_extra(payload), step="pipeline")
             n_err += 1
     files = {name: encode(name, rows[name], fmt) for name in TABLES}
