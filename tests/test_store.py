@@ -278,6 +278,15 @@ def test_near_duplicates_grouped_into_stories(store: SQLiteStore) -> None:
     assert store.story_of(other) is None
 
 
+def test_signatures_of_an_older_scheme_are_recomputed(store: SQLiteStore) -> None:
+    store.ingest(recs((WIRE, "a", "أ", "2024-10-15"), (REWRITE, "b", "ب", "2024-10-15")))
+    assert len(store.stories()) == 1
+    store.db.execute("UPDATE documents SET minhash = zeroblob(256) WHERE url = 'a'")
+    store.db.execute("UPDATE meta SET value = 'old' WHERE key = 'minhash_scheme'")
+    store.refresh(force=True)
+    assert len(store.stories()) == 1 and store._minhash_scheme() != "old"
+
+
 # --- events across documents ----------------------------------------------------------------
 
 

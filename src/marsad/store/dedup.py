@@ -25,32 +25,27 @@ MIN_SHINGLES = 5
 #: Largest LSH bucket compared pair by pair (boiler-plate buckets are skipped).
 MAX_BUCKET = 200
 
-_MERSENNE = (1 << 61) - 1
-_MAX_HASH = (1 << 32) - 1
+#: Changes whenever signatures are computed differently (stored ones are then recomputed).
+SCHEME = 2
+_PERSONS = tuple(f"marsad-mh{i}".encode() for i in range(NUM_PERM // 16))
+_UNPACK = struct.Struct("<16I").unpack
 
 
-def _params() -> list[tuple[int, int]]:
-    out = []
-    for i in range(NUM_PERM):
-        h = hashlib.blake2b(f"marsad-minhash-{i}".encode(), digest_size=16).digest()
-        a, b = struct.unpack("<QQ", h)
-        out.append((a % (_MERSENNE - 1) + 1, b % _MERSENNE))
+def _hashes(shingle: str) -> tuple[int, ...]:
+    """``NUM_PERM`` independent 32-bit hashes of one shingle (16 per BLAKE2b digest)."""
+    b = shingle.encode()
+    out: tuple[int, ...] = ()
+    for person in _PERSONS:
+        out += _UNPACK(hashlib.blake2b(b, digest_size=64, person=person).digest())
     return out
-
-
-_PARAMS = _params()
-
-
-def _hash64(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little")
 
 
 def signature(shingle_set: Iterable[str]) -> tuple[int, ...] | None:
     """The MinHash signature of a shingle set (``None`` if it is too small to compare)."""
-    hashes = [_hash64(s) for s in set(shingle_set)]
-    if len(hashes) < MIN_SHINGLES:
+    rows = [_hashes(s) for s in set(shingle_set)]
+    if len(rows) < MIN_SHINGLES:
         return None
-    return tuple(min(((a * h + b) % _MERSENNE) & _MAX_HASH for h in hashes) for a, b in _PARAMS)
+    return tuple(map(min, zip(*rows, strict=True)))
 
 
 def pack(sig: Sequence[int]) -> bytes:

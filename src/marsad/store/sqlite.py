@@ -334,6 +334,11 @@ class SQLiteStore(Store):
                 self.db.execute("ROLLBACK")
                 raise
             self.db.execute("COMMIT")
+        if self._minhash_scheme() is None and not self.count():
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('minhash_scheme', ?)",
+                (str(dedup.SCHEME),),
+            )
 
     @property
     def schema_version(self) -> int:
@@ -816,8 +821,31 @@ class SQLiteStore(Store):
             raise
         self.db.execute("COMMIT")
 
+    def _minhash_scheme(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'minhash_scheme'").fetchone()
+        return None if row is None else str(row[0])
+
+    def _rehash(self) -> None:
+        """Recompute every stored MinHash signature (from the stored index forms) when they
+        were made by another scheme; the first documents of a new store need nothing."""
+        db = self.db
+        if self._minhash_scheme() != str(dedup.SCHEME):
+            for did, index_z in db.execute("SELECT id, index_z FROM documents").fetchall():
+                sig = None
+                if index_z is not None:
+                    sig = dedup.signature(shingles(_unpack_index(index_z)[2].split()))
+                db.execute(
+                    "UPDATE documents SET minhash = ? WHERE id = ?",
+                    (None if sig is None else dedup.pack(sig), did),
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('minhash_scheme', ?)",
+                (str(dedup.SCHEME),),
+            )
+
     def _compute_stories(self) -> None:
         db = self.db
+        self._rehash()
         db.execute("DELETE FROM story_docs")
         db.execute("DELETE FROM stories")
         sigs: dict[int, tuple[int, ...]] = {}
