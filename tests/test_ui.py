@@ -266,6 +266,15 @@ def test_event_table_filters_and_csv_link(browser: WebDriver, server: Server) ->
     server.json("POST", "/documents", {"text": ARTICLE, "published": "2024-10-11"})
     browser.get(server.url + "/#/events")
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#events-table"), "events")
+    # the map of event locations: one dot per place the knowledge base has coordinates for
+    places = [p for p in server.json("GET", "/locations")[1] if p["lat"] is not None]
+    assert places
+    dots = wait_for(
+        browser,
+        lambda: browser.find_elements(By.CSS_SELECTOR, "#events-map svg circle.place"),
+        "the map",
+    )
+    assert {d.get_attribute("data-id") for d in dots} == {p["id"] for p in places}
     browser.find_element(By.CSS_SELECTOR, '#events-type option[value="ASSAULT"]').click()
     browser.find_element(By.CSS_SELECTOR, "#events-form button[type=submit]").click()
     time.sleep(0.3)

@@ -347,6 +347,18 @@ def test_events_filters_and_csv(server: Server) -> None:
     assert {r["trigger"] for r in table} == {r["trigger"] for r in consult}
 
 
+def test_event_locations_for_the_map(server: Server) -> None:
+    status, places = get(server, "/locations")
+    assert status == 200 and places
+    status, rows = get(server, "/events")
+    assert sum(p["events"] for p in places) == sum(1 for r in rows if r["location"])
+    moscow = next(p for p in places if p["name_en"] == "Moscow")
+    assert 55 < moscow["lat"] < 56 and 37 < moscow["lon"] < 38
+    status, only = get(server, "/locations?type=ASSAULT")
+    assert only and all("ASSAULT" in p["types"] for p in only)
+    assert "Moscow" not in {p["name_en"] for p in only}
+
+
 def test_csv_cells_cannot_be_formulas() -> None:
     out = web_app._csv([{"a": "=HYPERLINK(1)", "b": "-2", "c": "نص"}], ["a", "b", "c"])
     row = next(iter(csv.DictReader(io.StringIO(out))))

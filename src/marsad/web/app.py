@@ -671,6 +671,30 @@ def create_app(
             )
         return rows
 
+    @app.get(
+        "/locations",
+        tags=["corpus"],
+        summary="Where events happened: places with coordinates and event counts (the map)",
+    )
+    async def list_locations(
+        actor: str | None = Query(None, description="entity id or name (source or target)"),
+        type: str | None = Query(None, description="PLOVER type or finer label"),
+        date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+        date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+        modality: str | None = Query(None, description="asserted, reported, denied …"),
+    ) -> list[dict[str, Any]]:
+        from marsad.model import MODALITIES
+        from marsad.web.corpus import check_choice
+
+        _dates(date_from, date_to)
+        mod = check_choice(modality, MODALITIES, "modality")
+        rows: list[dict[str, Any]] = await backend.query(
+            lambda c: c.locations(
+                actor=actor, type=type, date_from=date_from, date_to=date_to, modality=mod
+            )
+        )
+        return rows
+
     @app.get("/quotes", tags=["corpus"], summary="Quotes by speaker and/or relaying outlet")
     async def list_quotes(
         speaker: str | None = Query(None, description="entity id or name"),

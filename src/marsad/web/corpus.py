@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from marsad.errors import Code, MarsadError
-from marsad.model import MODALITIES, PLOVER_TYPES, Document
+from marsad.model import Document
 from marsad.normalize import normalize_key
 from marsad.store import SQLiteStore, doc_key
 
@@ -227,12 +227,41 @@ class Corpus:
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         self.store.refresh()
+        filt = self._event_filter(actor, type, date_from, date_to, modality, doc)
+        if filt is None:
+            return []
+        where, args = filt
+        sql = (
+            "SELECT e.id, e.doc, d.url, d.outlet, d.published, e.type, e.label, e.cameo, "
+            "e.trigger_text, e.trigger_start, e.trigger_end, "
+            "(SELECT group_concat(coalesce(name, key), '; ') FROM event_actors a "
+            " WHERE a.event = e.id AND a.role = 'source'), "
+            "(SELECT group_concat(coalesce(name, key), '; ') FROM event_actors a "
+            " WHERE a.event = e.id AND a.role = 'target'), "
+            "coalesce(e.location_name, e.location), e.date, e.modality, e.merged, e.sentence "
+            "FROM events e JOIN documents d ON d.id = e.doc "
+            + (("WHERE " + " AND ".join(where)) if where else "")
+            + " ORDER BY e.date DESC, e.doc, e.trigger_start LIMIT ?"
+        )
+        rows = self.db.execute(sql, [*args, clamp_limit(limit)]).fetchall()
+        return [dict(zip(self.EVENT_COLS, r, strict=True)) for r in rows]
+
+    def _event_filter(
+        self,
+        actor: str | None,
+        type: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        modality: str | None,
+        doc: int | None,
+    ) -> tuple[list[str], list[Any]] | None:
+        """SQL conditions on ``events e`` (None: nothing can match)."""
         where: list[str] = []
         args: list[Any] = []
         if actor:
             keys = sorted(self.store.entity_keys(actor))
             if not keys:
-                return []
+                return None
             marks = ",".join("?" * len(keys))
             where.append(f"e.id IN (SELECT event FROM event_actors WHERE key IN ({marks}))")
             args.extend(keys)
@@ -252,20 +281,56 @@ class Corpus:
         if doc is not None:
             where.append("e.doc = ?")
             args.append(doc)
-        sql = (
-            "SELECT e.id, e.doc, d.url, d.outlet, d.published, e.type, e.label, e.cameo, "
-            "e.trigger_text, e.trigger_start, e.trigger_end, "
-            "(SELECT group_concat(coalesce(name, key), '; ') FROM event_actors a "
-            " WHERE a.event = e.id AND a.role = 'source'), "
-            "(SELECT group_concat(coalesce(name, key), '; ') FROM event_actors a "
-            " WHERE a.event = e.id AND a.role = 'target'), "
-            "coalesce(e.location_name, e.location), e.date, e.modality, e.merged, e.sentence "
-            "FROM events e JOIN documents d ON d.id = e.doc "
-            + (("WHERE " + " AND ".join(where)) if where else "")
-            + " ORDER BY e.date DESC, e.doc, e.trigger_start LIMIT ?"
-        )
-        rows = self.db.execute(sql, [*args, clamp_limit(limit)]).fetchall()
-        return [dict(zip(self.EVENT_COLS, r, strict=True)) for r in rows]
+        return where, args
+
+    def locations(
+        self,
+        *,
+        actor: str | None = None,
+        type: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        modality: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Event locations with their coordinates from the knowledge base (places it does not
+        know, or knows without coordinates, are counted under ``unplaced``)."""
+        from marsad.kb import default_kb
+
+        self.store.refresh()
+        filt = self._event_filter(actor, type, date_from, date_to, modality, None)
+        if filt is None:
+            return []
+        where, args = filt
+        where.append("e.location IS NOT NULL")
+        rows = self.db.execute(
+            "SELECT e.location, MAX(e.location_name), COUNT(*), "
+            "COUNT(DISTINCT coalesce(e.merged, -e.id)), group_concat(DISTINCT e.type) "
+            "FROM events e WHERE " + " AND ".join(where) + " GROUP BY e.location "
+            "ORDER BY COUNT(*) DESC",
+            args,
+        ).fetchall()
+        try:
+            kb = default_kb()
+        except (OSError, ValueError):
+            kb = None
+        out = []
+        for key, name, n, merged, types in rows:
+            entry = kb.get(key) if kb is not None else None
+            lat = entry.lat if entry is not None else None
+            lon = entry.lon if entry is not None else None
+            out.append(
+                {
+                    "id": key,
+                    "name": name,
+                    "name_en": entry.en if entry is not None else None,
+                    "lat": lat,
+                    "lon": lon,
+                    "events": n,
+                    "merged_events": merged,
+                    "types": sorted(set((types or "").split(","))),
+                }
+            )
+        return out
 
     QUOTE_COLS = (
         "doc",
@@ -346,10 +411,6 @@ def check_choice(value: str | None, allowed: Iterable[str], what: str) -> str | 
         if c.lower() == value.strip().lower():
             return c
     raise MarsadError(Code.E008, f"{what} must be one of {', '.join(choices)}, got {value!r}")
-
-
-EVENT_TYPES_AND_LABELS: tuple[str, ...] = PLOVER_TYPES
-MODALITY_CHOICES: tuple[str, ...] = MODALITIES
 
 
 def _like(s: str) -> str:

@@ -552,11 +552,69 @@
     };
   }
 
+  // The map of event locations: an equirectangular projection fitted to the places, with a
+  // graticule; coordinates come from the knowledge base (no tiles, nothing fetched).
+  async function drawMap(params) {
+    const box = $("events-map");
+    let places;
+    try {
+      places = await api("/locations" + query(params));
+    } catch (err) {
+      clear(box);
+      return;
+    }
+    clear(box);
+    const placed = places.filter((p) => typeof p.lat === "number" && typeof p.lon === "number");
+    const unplaced = places.filter((p) => !placed.includes(p));
+    box.append(el("h3", null, bi("Map of event locations", "خريطة أماكن الأحداث"), " (" + placed.length + ")"));
+    const W = 760, H = 360, P = 28;
+    let lon0 = -180, lon1 = 180, lat0 = -60, lat1 = 80;
+    if (placed.length) {
+      lon0 = Math.min(...placed.map((p) => p.lon)) - 6;
+      lon1 = Math.max(...placed.map((p) => p.lon)) + 6;
+      lat0 = Math.min(...placed.map((p) => p.lat)) - 5;
+      lat1 = Math.max(...placed.map((p) => p.lat)) + 5;
+      const span = Math.max(lon1 - lon0, (lat1 - lat0) * ((W - 2 * P) / (H - 2 * P)), 24);
+      const cx = (lon0 + lon1) / 2, cy = (lat0 + lat1) / 2;
+      lon0 = cx - span / 2;
+      lon1 = cx + span / 2;
+      const vspan = span * ((H - 2 * P) / (W - 2 * P));
+      lat0 = cy - vspan / 2;
+      lat1 = cy + vspan / 2;
+    }
+    const k = Math.min((W - 2 * P) / (lon1 - lon0), (H - 2 * P) / (lat1 - lat0));
+    const x = (lon) => P + (lon - lon0) * k;
+    const y = (lat) => P + (lat1 - lat) * k;
+    const map = svg("svg", { viewBox: "0 0 " + W + " " + H, width: "100%", role: "img", "aria-label": "map of event locations", class: "map-svg" });
+    map.append(svg("rect", { x: P, y: P, width: (lon1 - lon0) * k, height: (lat1 - lat0) * k, class: "map-bg" }));
+    const step = lon1 - lon0 > 90 ? 30 : lon1 - lon0 > 40 ? 10 : 5;
+    for (let g = Math.ceil(lon0 / step) * step; g <= lon1; g += step) {
+      map.append(svg("line", { x1: x(g), x2: x(g), y1: y(lat1), y2: y(lat0), class: "grid" }));
+      map.append(svg("text", { x: x(g), y: H - 8, "text-anchor": "middle", class: "axis-label" }, Math.abs(g) + (g < 0 ? "°W" : "°E")));
+    }
+    for (let g = Math.ceil(lat0 / step) * step; g <= lat1; g += step) {
+      map.append(svg("line", { x1: x(lon0), x2: x(lon1), y1: y(g), y2: y(g), class: "grid" }));
+      map.append(svg("text", { x: 4, y: y(g) + 4, class: "axis-label" }, Math.abs(g) + (g < 0 ? "°S" : "°N")));
+    }
+    for (const p of placed) {
+      const dot = svg("circle", { cx: x(p.lon), cy: y(p.lat), r: 4 + 3 * Math.sqrt(p.events), class: "place", "data-id": p.id });
+      dot.append(svg("title", {}, (p.name_en || p.name || p.id) + " · " + p.events + " events · " + p.types.join(", ")));
+      map.append(dot);
+      map.append(svg("text", { x: x(p.lon) + 8, y: y(p.lat) - 6, class: "place-label" }, p.name || p.name_en || p.id));
+    }
+    box.append(map);
+    if (unplaced.length) {
+      box.append(el("p", { class: "hint" }, bi("Without coordinates", "بلا إحداثيات"), ": ",
+        ar(unplaced.map((p) => (p.name || p.id) + " (" + p.events + ")").join("، "))));
+    }
+  }
+
   async function runEvents(ev) {
     if (ev) ev.preventDefault();
     const out = $("events-results");
     const params = eventParams();
     $("events-csv").setAttribute("href", "/events" + query(Object.assign({}, params, { format: "csv" })));
+    drawMap(params);
     try {
       const rows = await api("/events" + query(params));
       const cols = [["date", "Date", "التاريخ"], ["type", "Type", "النوع"], ["label", "Label", "التسمية"], ["trigger", "Trigger", "الفعل"],
