@@ -41,6 +41,7 @@ SENTENCES = [
 ]
 N_GOOD = 300
 SHARD = 40
+KILL_SHARD = 2  # many small shards: the kill lands midway
 
 
 def make_records(n: int = N_GOOD, seed: int = 7) -> list[dict[str, Any]]:
@@ -211,7 +212,7 @@ def test_killed_batch_resumes_without_loss_or_duplicates(
     out = tmp_path / "out"
     cmd = [
         sys.executable, "-m", "marsad.cli", "batch", str(corpus), "--out", str(out),
-        "--workers", "1", "--shard-size", "4", "--pipeline", "segment", "--quiet",
+        "--workers", "1", "--shard-size", str(KILL_SHARD), "--pipeline", "segment", "--quiet",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.DEVNULL)
     markers = out / "_success"
@@ -225,7 +226,7 @@ def test_killed_batch_resumes_without_loss_or_duplicates(
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)  # the batch and its worker processes
         proc.wait()
-    n_shards = -(-(N_GOOD + len(BAD)) // 4)
+    n_shards = -(-(N_GOOD + len(BAD)) // KILL_SHARD)
     done_before = {p.name: p.stat().st_mtime_ns for p in markers.iterdir()}
     assert 3 <= len(done_before) < n_shards, "the batch was not killed midway"
     assert not (out / "_SUCCESS").exists()
@@ -235,7 +236,7 @@ def test_killed_batch_resumes_without_loss_or_duplicates(
         out,
         engine="local",
         workers=2,
-        shard_size=4,
+        shard_size=KILL_SHARD,
         pipeline=["segment"],
         progress=False,
     )
@@ -257,7 +258,7 @@ def test_killed_batch_resumes_without_loss_or_duplicates(
         out,
         engine="local",
         workers=1,
-        shard_size=4,
+        shard_size=KILL_SHARD,
         pipeline=["segment"],
         progress=False,
     )
