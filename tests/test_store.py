@@ -419,6 +419,25 @@ def test_meetings_merge_whatever_the_direction() -> None:
     assert not same_event(assault, reverse)  # who hit whom matters
 
 
+def test_a_shared_country_alone_is_weak_evidence() -> None:
+    d = _dt.date(2024, 10, 15)
+    tn = frozenset({"country/TN"})
+
+    def visit(i: int, story: str, target: frozenset[str] = tn) -> Report:
+        return Report(i, "CONSULT", d, frozenset(), target, None, story, target & tn)
+
+    assert not same_event(visit(1, "doc1"), visit(2, "doc2"))  # two visits to Tunisia
+    assert same_event(visit(1, "story7"), visit(2, "story7"))  # one article, reprinted
+    both = tn | {"person/x"}
+    assert same_event(visit(1, "doc1", both), visit(2, "doc2", both))
+    strike = Report(3, "ASSAULT", d, tn, frozenset(), None, "doc1", tn)
+    other = Report(4, "ASSAULT", d, tn, frozenset(), None, "doc2", tn)
+    assert not same_event(strike, other)
+    by_org = Report(5, "ASSAULT", d, frozenset({"org/x"}), tn, None, "doc1", tn)
+    also = Report(6, "ASSAULT", d, frozenset({"org/x"}), frozenset(), None, "doc2", frozenset())
+    assert same_event(by_org, also)
+
+
 def test_merging_by_names_without_kb_ids(tmp_path: Path) -> None:
     with open_store(tmp_path / "m.db") as s:
         s.add(make_doc(WIRE, "a", "أ", "2024-10-15", "PROTEST", "name:نقابة المعلمين", None))

@@ -4,8 +4,10 @@ merged event that keeps every report (its modality and its document).
 Two reports are the same event when they have the same PLOVER type, dates within
 :data:`MERGE_WINDOW_DAYS`, compatible locations (equal, or one unknown) and overlapping actors:
 for each role (source, target) the actor sets overlap or one side is unknown, and at least one
-role overlaps. For symmetric types (meetings, cooperation, agreements) who is source and who is
-target is a matter of phrasing, so the actors are compared as one set. A report joins a
+role overlaps — with two shared actors, or one that is not a place (a country alone is weak
+evidence), unless both reports are in one story (near-duplicate articles). For symmetric
+types (meetings, cooperation, agreements) who is source and who is target is a matter of
+phrasing, so the actors are compared as one set. A report joins a
 cluster only if it is compatible with the whole cluster (locations, actors by role), so one
 vague report cannot chain two different events together.
 """
@@ -25,7 +27,12 @@ SYMMETRIC_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """One event mention, as stored: ``actors`` are entity keys (KB id, else ``name:…``)."""
+    """One event mention, as stored: actors are entity keys (KB id, else ``name:…``).
+
+    ``places`` are the actors that are countries, cities or regions: sharing one of them
+    alone is weak evidence (many events involve Tunisia), enough only within one story
+    (``story``: the near-duplicate group, or the document when it has none).
+    """
 
     id: int
     type: str
@@ -33,6 +40,18 @@ class Report:
     source: frozenset[str]
     target: frozenset[str]
     location: str | None
+    story: int | str | None = None
+    places: frozenset[str] = frozenset()
+
+
+def _enough(common: set[str] | frozenset[str], a: Report, b: Report) -> bool:
+    """Shared actors make two reports one event: two of them, or one that is not a place,
+    or any within one story."""
+    if not common:
+        return False
+    if a.story is not None and a.story == b.story:
+        return True
+    return len(common) >= 2 or bool(common - a.places - b.places)
 
 
 def same_event(a: Report, b: Report) -> bool:
@@ -47,16 +66,16 @@ def same_event(a: Report, b: Report) -> bool:
         x, y = a.source | a.target, b.source | b.target
         if not x or not y:
             return False
-        common = len(x & y)
+        common = x & y
         # a meeting of A and B is not a meeting of A and C
-        return common >= min(2, len(x), len(y))
-    overlap = False
+        return len(common) >= min(2, len(x), len(y)) and _enough(common, a, b)
+    shared: set[str] = set()
     for p, q in ((a.source, b.source), (a.target, b.target)):
         if p and q:
             if not p & q:
                 return False
-            overlap = True
-    return overlap
+            shared |= p & q
+    return _enough(shared, a, b)
 
 
 def merge(reports: Sequence[Report]) -> list[list[int]]:

@@ -891,21 +891,29 @@ class SQLiteStore(Store):
         )
         for event, role, key in db.execute("SELECT event, role, key FROM event_actors"):
             actors[event][role].add(key)
+        places = frozenset(
+            k
+            for (k,) in db.execute("SELECT DISTINCT key FROM entities WHERE type IN ('GPE', 'LOC')")
+        )
         reports: list[Report] = []
         info: dict[int, tuple[str | None, int, str | None]] = {}
-        for vid, typ, date, location, doc, outlet_key in db.execute(
-            "SELECT e.id, e.type, e.date, e.location, e.doc, d.outlet_key "
-            "FROM events e JOIN documents d ON d.id = e.doc"
+        for vid, typ, date, location, doc, outlet_key, story in db.execute(
+            "SELECT e.id, e.type, e.date, e.location, e.doc, d.outlet_key, s.story "
+            "FROM events e JOIN documents d ON d.id = e.doc "
+            "LEFT JOIN story_docs s ON s.doc = e.doc"
         ):
             a = actors.get(vid, {"source": set(), "target": set()})
+            src, tgt = frozenset(a["source"]), frozenset(a["target"])
             reports.append(
                 Report(
                     vid,
                     typ,
                     _parse_date(date),
-                    frozenset(a["source"]),
-                    frozenset(a["target"]),
+                    src,
+                    tgt,
                     location,
+                    story=story if story is not None else f"doc{doc}",
+                    places=(src | tgt) & places,
                 )
             )
             info[vid] = (date, doc, outlet_key)
