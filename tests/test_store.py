@@ -528,6 +528,8 @@ def test_cli_ingest_search_export(tmp_path: Path, capsys: pytest.CaptureFixture[
         encoding="utf-8",
     )
     db = str(tmp_path / "c.db")
+    assert main(["search", "x", "--db", db]) == 1  # no store yet
+    assert "E001" in capsys.readouterr().err
     rc = main(["ingest", str(inp), "--db", db, "--pipeline", "segment", "-q"])
     err = capsys.readouterr().err
     assert rc == 1 and "E006" in err and "3 added" in err
@@ -545,10 +547,13 @@ def test_cli_ingest_search_export(tmp_path: Path, capsys: pytest.CaptureFixture[
     for what in ("events", "quotes", "entities", "stories", "relations"):
         assert main(["export", what, "--db", db, "--format", "jsonl"]) == 0
     assert main(["timeline", "طهران", "--db", db]) == 0
+    pytest.importorskip("pyarrow")
+    pq = tmp_path / "quotes.parquet"
+    assert main(["export", "documents", "--db", db, "--format", "parquet", "-o", str(pq)]) == 0
+    import pyarrow.parquet as papq
+
+    assert papq.read_table(pq).num_rows == 3
     assert main(["stories", "--db", db]) == 0
-    capsys.readouterr()
-    assert main(["search", "x", "--db", str(tmp_path / "missing.db")]) == 1
-    assert "E001" in capsys.readouterr().err
 
 
 # --- crash safety ---------------------------------------------------------------------------

@@ -113,6 +113,13 @@ def _open(args: argparse.Namespace, *, must_exist: bool = True, **kw: Any) -> An
     return SQLiteStore(args.db, **kw)
 
 
+def _url(url: str | None) -> str:
+    """A URL as people read it (percent-escapes decoded) for text output."""
+    from urllib.parse import unquote
+
+    return unquote(url) if url else ""
+
+
 def _err(line: str) -> None:
     print(f"marsad: {line}", file=sys.stderr)
 
@@ -261,7 +268,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"#{h.doc}  {h.published or '-'}  {h.outlet or '-'}  {h.title}")
         print(f"    {h.snippet}")
         if h.url:
-            print(f"    {h.url}")
+            print(f"    {_url(h.url)}")
     print(f"marsad: {len(hits)} document(s)", file=sys.stderr)
     return 0
 
@@ -275,14 +282,21 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         _jsonl(asdict(i) for i in items)
         return 0
-    for i in items:
+    # one entry per merged event, its other reports listed under it
+    groups: dict[object, list[Any]] = {}
+    for n, i in enumerate(items):
+        groups.setdefault(("event", i.merged, i.role) if i.merged is not None else n, []).append(i)
+    for group in groups.values():
+        i = group[0]
         extra = f" ({i.modality})" if i.modality and i.modality != "asserted" else ""
-        merged = f" [event {i.merged}]" if i.merged is not None else ""
+        merged = f" [event {i.merged}, {len(group)} reports]" if len(group) > 1 else ""
         others = f"  {', '.join(i.others)}" if i.others else ""
         print(f"{i.date or '----------'}  {i.kind:5s} {i.role:7s} {i.type}{extra}{merged}{others}")
         print(f"    {' '.join(i.text.split())}")
-        print(f"    #{i.doc} {i.outlet or ''} {i.url or ''}".rstrip())
-    print(f"marsad: {len(items)} item(s)", file=sys.stderr)
+        for r in group:
+            mod = f" ({r.modality})" if len(group) > 1 and r.modality else ""
+            print(f"    #{r.doc} {r.outlet or ''}{mod} {_url(r.url)}".rstrip())
+    print(f"marsad: {len(groups)} item(s), {len(items)} report(s)", file=sys.stderr)
     return 0
 
 
@@ -305,7 +319,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
             kind = "reprint" if d["reprint"] else "       "
             print(
                 f"    #{d['doc']} {d['published'] or '-'} {d['outlet'] or '-'} {kind} "
-                f"sim={d['similarity']:.2f} {d['url'] or ''}".rstrip()
+                f"sim={d['similarity']:.2f} {_url(d['url'])}".rstrip()
             )
     print(f"marsad: {len(stories)} stor(y/ies)", file=sys.stderr)
     return 0
