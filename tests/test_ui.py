@@ -208,6 +208,34 @@ def test_clicking_a_highlight_shows_its_resolved_value(browser: WebDriver, serve
     assert len(events) == len(doc["events"])
 
 
+def test_uploading_a_file_analyses_it(browser: WebDriver, server: Server, tmp_path: Path) -> None:
+    page = tmp_path / "مقال.html"
+    page.write_text(
+        "<html><body><nav>القائمة</nav><article><p>التقى بوتين بزشكيان في موسكو.</p>"
+        "<script>window.__marsadPwned = 9</script></article></body></html>",
+        encoding="utf-8",
+    )
+    browser.get(server.url + "/#/analyze")
+    browser.refresh()
+    wait_for(browser, lambda: browser.execute_script("return document.body.dataset.ready"), "app")
+    browser.find_element(By.ID, "upload").send_keys(str(page))
+    browser.find_element(By.ID, "store-it").click()
+    browser.find_element(By.ID, "analyze-btn").click()
+    article = wait_for(
+        browser,
+        lambda: (browser.find_elements(By.CSS_SELECTOR, "#analyze-result #article") or [None])[0],
+        "the uploaded article",
+    )
+    assert article.text.strip() == "التقى بوتين بزشكيان في موسكو."
+    assert browser.execute_script("return window.__marsadPwned") is None
+    assert "W005" in browser.find_element(By.ID, "analyze-result").text
+    saved = list(server.uploads.iterdir())
+    assert any(p.suffix == ".html" for p in saved)
+    assert all(p.parent == server.uploads for p in saved)
+    _, docs = server.json("GET", "/documents?limit=1000")
+    assert any(d["title"] == "التقى بوتين بزشكيان في موسكو." for d in docs["items"])
+
+
 def test_markup_in_an_article_is_shown_as_text_and_runs_nothing(
     browser: WebDriver, server: Server
 ) -> None:

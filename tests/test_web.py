@@ -556,3 +556,25 @@ def test_serve_command_starts_and_answers(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in err
+
+
+def test_core_library_and_cli_need_no_web_packages(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['fastapi'] = None\n"
+        "sys.modules['uvicorn'] = None\n"
+        "import marsad\n"
+        "from marsad.cli import main\n"
+        "assert marsad.analyze('زار بوتين طهران.').text\n"
+        "rc = main(['serve', '--db', sys.argv[1], '--port', '1'])\n"
+        "print('rc', rc)\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in p.stderr, p.stderr
+    assert "rc 1" in p.stdout
+    assert "E012" in p.stderr and "marsad[web]" in p.stderr
