@@ -679,3 +679,23 @@ def test_phrase_ranks_first(store: SQLiteStore) -> None:
     assert [h.url for h in hits] == ["together", "apart"]
     assert "وزير الداخلية" in hits[0].snippet
     assert [h.url for h in store.search("وزير الداخلية", limit=1)] == ["together"]
+
+
+def test_any_query_string_is_safe(tmp_path: Path) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    s = open_store(tmp_path / "q.db", pipeline=["segment"])
+    s.ingest(recs((CLITICS, "u", "أ", "2024-10-15")))
+    alphabet = st.sampled_from([*list("وطهران ّ\"*()-+^:ORNDTAE{}.,'\\"), "OR", "AND", "NEAR"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(alphabet, max_size=12).map("".join))
+    def check(q: str) -> None:
+        for hit in s.search(q):
+            assert hit.url == "u"
+
+    try:
+        check()
+    finally:
+        s.close()
