@@ -170,6 +170,17 @@ def test_features_ignore_names_registered_in_the_shared_lexicon() -> None:
         shared._counts.update(saved)
 
 
+def test_clusters_roundtrip(tmp_path: Path) -> None:
+    from marsad.ner.clusters import Clusters
+
+    c = Clusters({"تونس": (3, 17), "#": (1, 2), "باريس": (3, 18)})
+    c.save(tmp_path / "c.tsv.gz", header="a header\nsecond line")
+    back = Clusters.load(tmp_path / "c.tsv.gz")
+    assert back.table == c.table
+    assert back.get("تونس") == (3, 17)
+    assert back.get("لندن") is None
+
+
 # -- training end to end on a tiny synthetic corpus ------------------------------------------
 _PEOPLE = ["سامر", "كريم", "نادر", "وليد", "هشام", "عادل"]
 _PLACES = ["طرابلس", "صفاقس", "حلب", "الموصل", "وهران", "أغادير"]

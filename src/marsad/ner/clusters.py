@@ -4,8 +4,8 @@ Training (numpy, training time only): every word of the corpus is keyed by
 :func:`marsad.normalize.normalize_key`; words seen at least ``min_count`` times get a
 context vector (counts of the ``n_context`` most frequent words one position to the left and
 one to the right, kept apart), weighted by positive PMI, reduced to ``dim`` dimensions and
-clustered with k-means at two granularities (coarse and fine). The result ships as a small
-gzip'd TSV ``word<TAB>coarse<TAB>fine`` (derived ids, not text from the corpus).
+clustered with k-means at several granularities (coarse to fine). The result ships as a
+small gzip'd TSV ``word<TAB>id<TAB>id…`` (derived ids, not text from the corpus).
 
 At run time :class:`Clusters` is a dict look-up.
 """
@@ -27,12 +27,12 @@ _TITLE_RE = re.compile(r"<TITLE>(.*?)</TITLE>", re.DOTALL)
 
 
 class Clusters:
-    """``word key → (coarse id, fine id)``."""
+    """``word key → (cluster id per granularity, coarse to fine)``."""
 
-    def __init__(self, table: dict[str, tuple[int, int]] | None = None) -> None:
-        self.table: dict[str, tuple[int, int]] = dict(table or {})
+    def __init__(self, table: dict[str, tuple[int, ...]] | None = None) -> None:
+        self.table: dict[str, tuple[int, ...]] = dict(table or {})
 
-    def get(self, key: str) -> tuple[int, int] | None:
+    def get(self, key: str) -> tuple[int, ...] | None:
         return self.table.get(key)
 
     def __len__(self) -> int:
@@ -41,20 +41,22 @@ class Clusters:
     @classmethod
     def load(cls, path: str | Path) -> Clusters:
         opener = gzip.open if str(path).endswith(".gz") else open
-        table: dict[str, tuple[int, int]] = {}
+        table: dict[str, tuple[int, ...]] = {}
         with opener(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 if line.startswith("# "):
                     continue
                 parts = line.rstrip("\n").split("\t")
-                if len(parts) == 3:
-                    table[parts[0]] = (int(parts[1]), int(parts[2]))
+                if len(parts) >= 2:
+                    table[parts[0]] = tuple(int(x) for x in parts[1:])
         return cls(table)
 
     def save(self, path: str | Path, header: str = "") -> None:
         with gzip.GzipFile(path, "wb", mtime=0) as raw:
             lines = [f"# {h}\n" for h in header.splitlines()]
-            lines += [f"{w}\t{c}\t{f}\n" for w, (c, f) in sorted(self.table.items())]
+            lines += [
+                w + "".join(f"\t{c}" for c in ids) + "\n" for w, ids in sorted(self.table.items())
+            ]
             raw.write("".join(lines).encode("utf-8"))
 
 
@@ -99,8 +101,7 @@ def train_clusters(
     min_count: int = 3,
     n_context: int = 1500,
     dim: int = 80,
-    k_coarse: int = 64,
-    k_fine: int = 512,
+    ks: tuple[int, ...] = (64, 512),
     seed: int = 0,
     iterations: int = 15,
 ) -> Clusters:
@@ -138,9 +139,8 @@ def train_clusters(
     proj = ppmi @ vecs[:, -dim:]
     proj /= np.linalg.norm(proj, axis=1, keepdims=True) + 1e-9
     rng = np.random.default_rng(seed)
-    coarse = _kmeans(proj, k_coarse, rng, iterations)
-    fine = _kmeans(proj, k_fine, rng, iterations)
-    return Clusters({w: (int(coarse[i]), int(fine[i])) for i, w in enumerate(vocab)})
+    levels = [_kmeans(proj, k, rng, iterations) for k in ks]
+    return Clusters({w: tuple(lv[i] for lv in levels) for i, w in enumerate(vocab)})
 
 
 def _kmeans(x: object, k: int, rng: object, iterations: int) -> list[int]:

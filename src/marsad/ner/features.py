@@ -4,9 +4,9 @@ Per word (cached, the same word always gets the same features): the folded norma
 form, prefixes and suffixes (1–3 letters), the script and shape, the length, the clitic
 analysis of :class:`marsad.segment.Segmenter` (the host without proclitic conjunctions and
 prepositions, the stem without the article, which proclitics and whether there is an article
-or an enclitic), word clusters learned from unlabeled news (coarse and fine, of the word and
-of its host), and optionally gazetteer flags. Per token, the features of the words in a ±2
-window (a subset, prefixed by the offset) and two word bigrams are added.
+or an enclitic), word clusters learned from unlabeled news (every granularity for the word,
+the finest for its host), and optionally gazetteer flags. Per token, the features of the
+words in a ±2 window (a subset, prefixed by the offset) and two word bigrams are added.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 
 #: Word features also used for the neighbours in the window.
-_WINDOW_KEYS = ("w", "h", "c1", "c2", "hc2", "s2", "p2", "k", "fq", "g")
+_WINDOW_KEYS = ("w", "h", "c1", "c2", "c3", "c4", "hc2", "hc3", "hc4", "s2", "p2", "k", "fq", "g")
 
 Gazetteer = Callable[[str], Sequence[str]]
 
@@ -87,8 +87,8 @@ class Featurizer:
                 f[f"s{i}"] = host[-i:]
         c = self.clusters.get(key) or self.clusters.get(host)
         if c is not None:
-            f["c1"] = str(c[0])
-            f["c2"] = str(c[1])
+            for j, cid in enumerate(c, start=1):
+                f[f"c{j}"] = str(cid)
         else:
             f["c1"] = "none"
         freq = self.segmenter.lexicon.freq(host)
@@ -96,7 +96,7 @@ class Featurizer:
         if host != key:
             ch = self.clusters.get(host)
             if ch is not None:
-                f["hc2"] = str(ch[1])
+                f[f"hc{len(ch)}"] = str(ch[-1])
         if self.gazetteer is not None:
             g = self.gazetteer(host)
             if g:

@@ -92,9 +92,9 @@ def _drop_markers(sents: list[Sentence]) -> list[Sentence]:
     return out
 
 
-def build_clusters(news: Path, seed: int) -> Clusters:
+def build_clusters(news: Path, seed: int, ks: tuple[int, ...] = (64, 512)) -> Clusters:
     lines = list(sentences_of_keys(news_texts(news)))
-    return train_clusters(lines, seed=seed)
+    return train_clusters(lines, seed=seed, ks=ks)
 
 
 def train_crf(
@@ -152,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--news", type=Path, default=DEFAULT_NEWS)
     ap.add_argument("--clusters", type=Path, help="reuse this clusters.tsv.gz (skip training)")
+    ap.add_argument("--cluster-ks", default="64,512", help="k-means sizes, coarse to fine")
     ap.add_argument("--family", choices=("crf", "perceptron", "all"), default="crf")
     ap.add_argument("--c1", type=float, default=0.01)
     ap.add_argument("--c2", type=float, default=0.02)
@@ -188,13 +189,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if a.clusters:
         clusters = Clusters.load(a.clusters)
     else:
-        clusters = build_clusters(a.news, a.seed)
+        clusters = build_clusters(a.news, a.seed, tuple(int(k) for k in a.cluster_ks.split(",")))
     print(
         f"clusters: {len(clusters)} words ({time.perf_counter() - t_start:.0f}s)", file=sys.stderr
     )
     clusters.save(
         a.out / "clusters.tsv.gz",
-        header="word clusters (coarse, fine) learned from JawharaFM news (ANT v1.1, Apache-2.0)",
+        header="word clusters (coarse to fine) learned from JawharaFM news (ANT v1.1, Apache-2.0)",
     )
     feat = Featurizer(clusters)
     report: dict[str, Any] = {"seed": a.seed, "aqmar_dev_articles": held_articles}
