@@ -1,4 +1,5 @@
-"""A short load check on loopback: concurrent clients posting articles to ``/analyze``.
+"""A short load check on loopback: concurrent clients posting articles to ``/analyze`` of a
+``marsad serve`` process.
 
 ``MARSAD_LOAD_SECONDS`` sets the duration (default 20 s under CI, 5 s otherwise) and
 ``MARSAD_LOAD_CLIENTS`` the number of clients (default 20). Every request must succeed (no
@@ -9,8 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,7 +24,7 @@ import pytest
 pytest.importorskip("fastapi", reason="the web extra (fastapi) is not installed")
 pytest.importorskip("uvicorn", reason="the web extra (uvicorn) is not installed")
 
-from webserver import running_server
+from webserver import Server
 
 #: Seconds the clients keep posting.
 LOAD_SECONDS = float(os.environ.get("MARSAD_LOAD_SECONDS", "20" if os.environ.get("CI") else "5"))
@@ -46,8 +52,41 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+@contextmanager
+def serve_in_a_process(tmp: Path) -> Iterator[Server]:
+    """``marsad serve`` in its own process (the clients here must not share its GIL)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp / "load.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli", "serve", "--db", str(db), "--port", str(port)],
+        stderr=subprocess.DEVNULL,
+    )
+    server = Server(f"http://127.0.0.1:{port}", db, tmp / "load.db.uploads")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if server.request("GET", "/health", timeout=5)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("marsad serve did not start")
+            time.sleep(0.2)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
 def test_concurrent_clients_get_no_server_errors(tmp_path: Path) -> None:
-    with running_server(tmp_path, db=False) as server:
+    with serve_in_a_process(tmp_path) as server:
         latencies: list[float] = []
         statuses: dict[int, int] = {}
         failures: list[str] = []

@@ -314,7 +314,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # build the pipeline (data loading, about a second) before the first request needs it
+        warm = asyncio.get_running_loop().run_in_executor(
+            backend.analyzers, lambda: backend.pipeline
+        )
         yield
+        warm.cancel()
         backend.close()
         if tmp is not None:
             tmp.cleanup()
