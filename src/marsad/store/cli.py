@@ -201,6 +201,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from marsad.batch.progress import Progress
 
     names = [n.strip() for n in args.pipeline.split(",") if n.strip()] if args.pipeline else None
+    if args.jobs > 1 and names is not None:
+        from marsad.pipeline import DEFAULT_PIPELINE
+
+        if tuple(names) != tuple(DEFAULT_PIPELINE):
+            _err("--jobs needs the default pipeline; analysing in one process")
     files = list(input_files(args.paths))
     total = sum(_count(f, args.input_format) for f in files)
     bar = Progress(total, enabled=not args.quiet)
