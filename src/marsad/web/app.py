@@ -314,12 +314,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # build the pipeline (data loading, about a second) before the first request needs it
-        warm = asyncio.get_running_loop().run_in_executor(
+        # build the pipeline (data loading, about a second) before serving the first request
+        await asyncio.get_running_loop().run_in_executor(
             backend.analyzers, lambda: backend.pipeline
         )
         yield
-        warm.cancel()
         backend.close()
         if tmp is not None:
             tmp.cleanup()
