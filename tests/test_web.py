@@ -411,6 +411,16 @@ def test_upload_names_stay_in_the_folder(tmp_path: Path, name: str) -> None:
     assert not path.name.startswith(".")
 
 
+def test_uploads_of_one_name_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    folder = tmp_path / "up"
+    folder.mkdir()
+    first = web_app.safe_upload_path(folder, "../a.txt")
+    first.write_text("1")
+    second = web_app.safe_upload_path(folder, "a.txt")
+    assert second != first and second.parent == folder.resolve()
+    assert second.name == "a-1.txt"
+
+
 def test_html_upload_is_extracted_and_flagged(server: Server) -> None:
     page = (
         "<html><body><nav>menu</nav><article><p>التقى بوتين بزشكيان في موسكو.</p>"

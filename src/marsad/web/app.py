@@ -251,6 +251,8 @@ def doc_json(doc: Document, tokens: bool = False) -> dict[str, Any]:
     return doc.to_dict(tokens=tokens)
 
 
+#: Uploads of one name kept side by side (``a.txt``, ``a-1.txt`` …) before the last is reused.
+MAX_UPLOAD_VERSIONS = 1000
 #: Characters kept in an uploaded file's name; anything else becomes ``_``.
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 
@@ -260,13 +262,19 @@ def safe_upload_path(folder: Path, name: str) -> Path:
 
     Only the last path component is kept (``../../etc/passwd`` → ``passwd``); characters
     other than letters, digits, ``.``, ``-`` and ``_`` become ``_``; leading dots go. The
-    result is checked to lie inside ``folder`` after resolving links.
+    result is checked to lie inside ``folder`` after resolving links; an existing file is
+    not overwritten (``a.txt`` → ``a-1.txt``).
     """
     base = re.split(r"[\\/]", name)[-1]
     base = _UNSAFE_NAME.sub("_", base).lstrip(".")[:120] or "upload"
     root = folder.resolve()
     path = (root / base).resolve()
-    if path.parent != root:
+    stem, suffix = path.stem, path.suffix
+    n = 1
+    while path.exists() and n < MAX_UPLOAD_VERSIONS:  # never overwrite an earlier upload
+        path = root / f"{stem}-{n}{suffix}"
+        n += 1
+    if path.parent != root or path.is_symlink():
         raise ApiError(400, Code.E008, f"unsafe file name {name!r}")
     return path
 

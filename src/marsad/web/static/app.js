@@ -295,9 +295,9 @@
       },
     };
     const meta = el("p", { class: "doc-meta" });
-    if (doc.id) meta.append(el("span", null, bi("Id", "المعرّف"), ": ", el("bdi", null, doc.id)), " ");
-    if (doc.published) meta.append(el("span", null, bi("Published", "نُشر"), ": ", el("bdi", null, doc.published)), " ");
-    if (doc.outlet) meta.append(el("span", null, bi("Outlet", "الوسيلة"), ": ", el("bdi", null, doc.outlet)), " ");
+    if (doc.id) meta.append(el("span", null, bi("Id", "المعرّف"), " ", el("bdi", { class: "val" }, doc.id)), " ");
+    if (doc.published) meta.append(el("span", null, bi("Published", "نُشر"), " ", el("bdi", { class: "val" }, doc.published)), " ");
+    if (doc.outlet) meta.append(el("span", null, bi("Outlet", "الوسيلة"), " ", el("bdi", { class: "val" }, doc.outlet)), " ");
     if (doc.url && /^https?:\/\//i.test(doc.url)) meta.append(el("a", { href: doc.url, rel: "noopener noreferrer", target: "_blank" }, "source · المصدر"));
     const legend = el("p", { class: "legend" });
     for (const k of ["entity", "time", "quantity", "quote", "trigger"]) legend.append(el("span", { class: "hl hl-" + k }, bi(...KIND_LABELS[k])), " ");
