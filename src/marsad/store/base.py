@@ -106,6 +106,23 @@ class Store(abc.ABC):
         """Number of stored documents."""
 
     @abc.abstractmethod
+    def doc_ids(self) -> list[int]:
+        """Ids of the stored documents, in insertion order."""
+
+    @abc.abstractmethod
+    def entity_keys(self, entity: str) -> set[str]:
+        """The entity keys (KB ids, or ``name:`` + normalised name) a KB id, Wikidata id,
+        Arabic or English name refers to in this corpus."""
+
+    @abc.abstractmethod
+    def refresh(self, *, force: bool = False) -> None:
+        """Recompute stories and merged events if documents changed since the last time."""
+
+    @abc.abstractmethod
+    def story_of(self, doc: int) -> int | None:
+        """The story (near-duplicate group) holding a document, if any."""
+
+    @abc.abstractmethod
     def search(
         self,
         query: str = "",
