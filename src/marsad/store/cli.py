@@ -17,6 +17,7 @@ import functools
 import io
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -91,12 +92,14 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _pipe_safe(fn: Handler) -> Handler:
-    """A closed output pipe (``| head``) ends the command quietly."""
+    """A closed output pipe (``| head``) ends the command quietly; SQLite errors are E013."""
 
     @functools.wraps(fn)
     def run(args: argparse.Namespace) -> int:
         try:
             return fn(args)
+        except sqlite3.Error as exc:  # a locked, read-only or damaged store file
+            raise MarsadError(Code.E013, f"{type(exc).__name__}: {exc}", source=args.db) from None
         except BrokenPipeError:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
@@ -197,6 +200,7 @@ def iter_records(
             yield rec
 
 
+@_pipe_safe
 def cmd_ingest(args: argparse.Namespace) -> int:
     from marsad.batch.progress import Progress
 
