@@ -475,10 +475,11 @@ class SQLiteStore(Store):
         )
 
     def add(self, doc: Document) -> str:
-        status = self._write(doc, doc_key(doc.url, doc.text), in_batch=False)
-        if self.db.in_transaction:
-            self.db.execute("COMMIT")
-        return status
+        try:
+            return self._write(doc, doc_key(doc.url, doc.text), in_batch=False)
+        finally:
+            if self.db.in_transaction:  # what was written (nothing, on failure)
+                self.db.execute("COMMIT")
 
     def _write(self, doc: Document, key: str, *, in_batch: bool) -> str:
         """Write one document and its extractions (``unchanged`` if it is already there with
@@ -1047,15 +1048,14 @@ class SQLiteStore(Store):
             f"WHERE a.key IN ({marks})",
             keys,
         ).fetchall()
-        ev_ids = sorted({r[0] for r in rows})
-        if ev_ids:
-            for vid, role, name, key in self.db.execute(
-                "SELECT event, role, name, key FROM event_actors WHERE event IN "
-                f"({','.join('?' * len(ev_ids))})",
-                ev_ids,
-            ):
-                if key not in keys:
-                    others[vid].append(f"{role}:{name}")
+        for vid, role, name, key in self.db.execute(
+            "SELECT DISTINCT b.event, b.role, b.name, b.key FROM event_actors a "
+            f"JOIN event_actors b ON b.event = a.event WHERE a.key IN ({marks}) "
+            "ORDER BY b.event, b.rowid",
+            keys,
+        ):
+            if key not in keys:
+                others[vid].append(f"{role}:{name}")
         seen: set[tuple[int, str]] = set()
         for vid, date, role, typ, label, trig, sent, doc, outlet, url, modality, merged in rows:
             if (vid, role) in seen:
