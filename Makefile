@@ -15,12 +15,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## make run: analyse the bundled examples; a readable summary, JSON in out/examples/
+## make run: analyse the bundled examples (summary + JSON in out/examples/), ingest them into
+## an embedded SQLite store (out/marsad.db) and serve the workbench on 127.0.0.1:8000.
+## SERVE=0 stops after the analysis and ingest.
+SERVE ?= 1
 run: $(STAMP)
 	@rm -rf out/examples && mkdir -p out/examples
 	$(BIN)/marsad analyze examples/*.txt --format json -o out/examples/
 	@$(BIN)/marsad analyze examples/*.txt --format text -o out/examples/summary.txt 2>/dev/null; cat out/examples/summary.txt
 	@echo "JSON documents: out/examples/*.json   (summary: out/examples/summary.txt)"
+	$(BIN)/marsad ingest examples/ --db out/marsad.db -q
+	@if [ "$(SERVE)" = "1" ]; then \
+	  echo "marsad workbench: http://127.0.0.1:8000/  (Ctrl-C to stop)"; \
+	  $(BIN)/marsad serve --db out/marsad.db --host 127.0.0.1 --port 8000; \
+	fi
 
 ## make test: lint, type-check and the whole test suite (works without ../shared)
 test: $(STAMP) lint
