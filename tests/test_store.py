@@ -216,6 +216,9 @@ def test_search_normalises_diacritics_and_clitics(store: SQLiteStore) -> None:
     assert [h.url for h in hits] == ["u2"]
     assert "وطهران" in hits[0].snippet
     assert [h.url for h in store.search("الخارجيه")] == ["u1"]  # ة/ه folded
+    assert [h.url for h in store.search("اكد")] == ["u1"]  # أ/ا folded (وأكد)
+    store.ingest(recs(("قرأ الطلاب وكتابهم مفتوح أمامهم.", "u4", "د", "2024-10-18")))
+    assert [h.url for h in store.search("كتاب")] == ["u4"]  # clitics dropped (وكتابهم)
     assert [h.url for h in store.search('"وزير الخارجية"')] == ["u1"]
     assert store.search('"الخارجية وزير"') == []  # a phrase keeps its order
     assert [h.url for h in store.search("مفاوض* OR بغداد")] == ["u2"]
