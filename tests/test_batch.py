@@ -386,3 +386,24 @@ def test_a_dead_worker_or_an_interrupt_is_a_coded_error() -> None:
             list(_guarded(gen()))
         assert exc.value.code.value == "E018"
         assert "re-run" in str(exc.value)
+
+
+def test_tables_are_written_in_row_groups_and_read_back_alike() -> None:
+    import io
+
+    from marsad.batch.tables import ROW_GROUP_ROWS, decode, encode
+
+    n = 2 * ROW_GROUP_ROWS["documents"] + 5
+    rows = [
+        {"doc_index": i, "doc_id": f"d{i}", "n_chars": 10 + i, "document": "{}", "url": None}
+        for i in range(n)
+    ]
+    data = encode("documents", rows, "parquet")
+    assert pq.ParquetFile(io.BytesIO(data)).num_row_groups == 3
+    back = decode(data, "parquet")
+    assert back == decode(encode("documents", rows, "jsonl"), "jsonl")
+    assert [r["doc_index"] for r in back] == list(range(n))
+    assert back[7]["doc_id"] == "d7" and back[7]["url"] is None and back[7]["n_tokens"] is None
+    assert encode("documents", rows, "parquet") == data  # deterministic
+    empty = decode(encode("events", [], "parquet"), "parquet")
+    assert empty == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from marsad.errors import Code, MarsadError
 from marsad.model import Document
@@ -125,11 +125,18 @@ EXTENSIONS = {"parquet": ".parquet", "jsonl": ".jsonl"}
 #: Warning codes that mean part of a document's analysis is missing: also listed in ``errors``.
 FAILURE_WARNINGS = frozenset({Code.W001.value, Code.W002.value})
 
-Rows = dict[str, list[dict[str, Any]]]
+
+class _Sink(Protocol):
+    def append(self, row: dict[str, Any], /) -> None: ...
 
 
-def empty_rows() -> Rows:
-    return {name: [] for name in TABLES}
+#: Table name → where its rows go (a list, or a :class:`TableWriter`).
+Rows = Mapping[str, _Sink]
+
+
+def writers(fmt: str) -> dict[str, TableWriter]:
+    """A writer for every table."""
+    return {name: TableWriter(name, fmt) for name in TABLES}
 
 
 def add_document(rows: Rows, index: int, source: str, doc: Document) -> None:
@@ -278,31 +285,79 @@ def _clean(value: Any, kind: ColType) -> Any:
     return [_clean(v, "str") for v in value]
 
 
-def encode(name: str, rows: Sequence[Mapping[str, Any]], fmt: str) -> bytes:
-    """The bytes of one table file (``parquet`` or ``jsonl``); deterministic."""
-    cols = SCHEMAS[name]
-    if fmt == "jsonl":
-        lines = [
-            json.dumps({c: _clean(r.get(c), k) for c, k in cols}, ensure_ascii=False) + "\n"
-            for r in rows
+#: Rows encoded at a time (a Parquet row group), per table: a shard's rows are never all held
+#: in memory as Python objects, whatever the shard size.
+ROW_GROUP_ROWS = {"documents": 128}
+DEFAULT_ROW_GROUP_ROWS = 2048
+
+
+class TableWriter:
+    """Rows in (``append``), the bytes of one table file out (``finish``); deterministic."""
+
+    def __init__(self, name: str, fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise MarsadError(Code.E012, f"output format {fmt!r} (use {' or '.join(FORMATS)})")
+        self.name = name
+        self.fmt = fmt
+        self.cols = SCHEMAS[name]
+        self.limit = ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS)
+        self.rows: list[Mapping[str, Any]] = []
+        self.chunks: list[bytes] = []
+        self.sink = io.BytesIO()
+        self.writer: Any = None
+        if fmt == "parquet":
+            pa, pq = _pyarrow()
+            types = {
+                "str": pa.string(),
+                "int": pa.int64(),
+                "float": pa.float64(),
+                "bool": pa.bool_(),
+                "list[str]": pa.list_(pa.string()),
+            }
+            self.types = [types[k] for _, k in self.cols]
+            self.schema = pa.schema(
+                [(c, t) for (c, _), t in zip(self.cols, self.types, strict=True)]
+            )
+            self.writer = pq.ParquetWriter(self.sink, self.schema, compression="zstd")
+
+    def append(self, row: Mapping[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.limit:
+            self._flush()
+
+    def _flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if not rows:
+            return
+        if self.fmt == "jsonl":
+            lines = [
+                json.dumps({c: _clean(r.get(c), k) for c, k in self.cols}, ensure_ascii=False)
+                + "\n"
+                for r in rows
+            ]
+            self.chunks.append("".join(lines).encode("utf-8"))
+            return
+        pa, _pq = _pyarrow()
+        arrays = [
+            pa.array([_clean(r.get(c), k) for r in rows], type=t)
+            for (c, k), t in zip(self.cols, self.types, strict=True)
         ]
-        return "".join(lines).encode("utf-8")
-    if fmt != "parquet":
-        raise MarsadError(Code.E012, f"output format {fmt!r} (use {' or '.join(FORMATS)})")
-    pa, pq = _pyarrow()
-    types = {
-        "str": pa.string(),
-        "int": pa.int64(),
-        "float": pa.float64(),
-        "bool": pa.bool_(),
-        "list[str]": pa.list_(pa.string()),
-    }
-    schema = pa.schema([(c, types[k]) for c, k in cols])
-    arrays = [pa.array([_clean(r.get(c), k) for r in rows], type=types[k]) for c, k in cols]
-    table = pa.Table.from_arrays(arrays, schema=schema)
-    sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd")
-    return sink.getvalue()
+        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+
+    def finish(self) -> bytes:
+        self._flush()
+        if self.fmt == "jsonl":
+            return b"".join(self.chunks)
+        self.writer.close()
+        return self.sink.getvalue()
+
+
+def encode(name: str, rows: Sequence[Mapping[str, Any]], fmt: str) -> bytes:
+    """The bytes of one table file (``parquet`` or ``jsonl``) holding ``rows``."""
+    w = TableWriter(name, fmt)
+    for r in rows:
+        w.append(r)
+    return w.finish()
 
 
 def decode(data: bytes, fmt: str) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from marsad.batch.reader import Item, parse_item, safe_extra
-from marsad.batch.tables import TABLES, add_document, add_error, empty_rows, encode
+from marsad.batch.tables import add_document, add_error, writers
 from marsad.errors import Code, MarsadError
 from marsad.pipeline import Pipeline
 
@@ -75,7 +75,7 @@ def process_shard(shard: int, items: Sequence[Item], names: Sequence[str], fmt: 
     t0 = time.perf_counter()
     c0 = time.process_time()
     pl = get_pipeline(names)
-    rows = empty_rows()
+    rows = writers(fmt)
     n_docs = n_err = n_tok = n_chars = 0
     for index, source, payload in items:
         try:
@@ -92,7 +92,7 @@ def process_shard(shard: int, items: Sequence[Item], names: Sequence[str], fmt: 
             err = MarsadError(Code.E017, f"{type(exc).__name__}: {exc}", source=source)
             add_error(rows, index, source, err, safe_extra(payload), step="pipeline")
             n_err += 1
-    files = {name: encode(name, rows[name], fmt) for name in TABLES}
+    files = {name: w.finish() for name, w in rows.items()}
     return ShardResult(
         shard=shard,
         first_index=items[0][0] if items else 0,
