@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from marsad.model import Document, Token
@@ -50,22 +52,25 @@ def index_text(doc: Document) -> IndexText:
     """The normalised index columns of ``doc``."""
     n = normalize(doc.text, fold=True)
     ntext = n.text
+    # nothing deleted or expanded (no harakat, tatweel, ligatures): the same offsets
+    same = len(ntext) == len(doc.text) and n.starts == array("l", range(len(ntext)))
+    pos: Callable[[int], int] = (lambda i: i) if same else n.from_original
     surface: list[str] = []
     host: list[str] = []
     stem: list[str] = []
     for t in tokens_of(doc):
         if t.kind not in _INDEXED_KINDS:
             continue
-        s = n.from_original(t.start)
-        e = n.from_original(t.end)
+        s = pos(t.start)
+        e = pos(t.end)
         full = ntext[s:e].lower()
         if not full or not full.replace("_", "").strip():
             continue
-        hs = n.from_original(t.host_start)
+        hs = pos(t.host_start)
         h = ntext[hs:e].lower() or full
         st = t.stem
         if st is not None:
-            ss, se = n.from_original(st.start), n.from_original(st.end)
+            ss, se = pos(st.start), pos(st.end)
             stem_form = ntext[ss:se].lower() or h
         else:
             stem_form = h
