@@ -702,3 +702,11 @@ def test_any_query_string_is_safe(tmp_path: Path) -> None:
         check()
     finally:
         s.close()
+
+
+def test_index_forms_with_ligatures_and_tatweel() -> None:
+    from marsad.store.textindex import index_text
+
+    idx = index_text(Document(text="ﻻ بد من طهـــران وللحرس"))  # lam-alef ligature, tatweel
+    assert idx.surface.split()[:4] == ["لا", "بد", "من", "طهران"]
+    assert idx.host.split()[-1] == "لحرس" and idx.stem.split()[-1] == "حرس"
