@@ -253,8 +253,15 @@ def test_capital_stays_gpe_with_its_country(nlp: Pipeline) -> None:
 
 
 def test_kb_names_are_registered_with_the_segmenter(nlp: Pipeline) -> None:
-    assert "بيزشكيان" in default_lexicon()
-    assert "نيبينزيا" in default_lexicon()
+    from marsad.components.segment import segmentation_lexicon
+
+    assert "بيزشكيان" in segmentation_lexicon()
+    assert "نيبينزيا" in segmentation_lexicon()
+    # the shared corpus lexicon is not changed by building a pipeline
+    assert "نيبينزيا" not in default_lexicon()
+    doc = analyze(nlp, "وقال لنيبينزيا إن الأمر انتهى.")
+    tok = next(t for t in doc.tokens if t.text == "لنيبينزيا")
+    assert doc.text[tok.host_start : tok.end] == "نيبينزيا"
 
 
 def test_alternatives_are_kept(nlp: Pipeline) -> None:

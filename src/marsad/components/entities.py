@@ -8,7 +8,6 @@ names keep their other candidates in ``doc.meta["entity_alternatives"]``.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from marsad.entities import Matcher, link, references
@@ -22,10 +21,8 @@ from marsad.segment import default_lexicon
 def make_entities() -> Callable[[Document], Document]:
     """Recognise and link entities from the knowledge base."""
     kb = default_kb()
-    lexicon = default_lexicon()
-    # word frequencies as corpus counts (before the KB names are registered as known words)
-    matcher = Matcher(kb, copy.deepcopy(lexicon))
-    lexicon.add(n for e in kb for n in e.names)
+    # word frequencies as corpus counts (the segmenter adds the KB names to its own copy)
+    matcher = Matcher(kb, default_lexicon())
 
     def run(doc: Document) -> Document:
         ents, _, alts = link(doc, kb, matcher)

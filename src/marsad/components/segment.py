@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable
 
 from marsad.errors import Code
 from marsad.model import Document
 from marsad.pipeline import component
-from marsad.segment import MAX_TOKEN_CHARS, Segmenter, paragraphs, sentences
+from marsad.segment import (
+    MAX_TOKEN_CHARS,
+    Lexicon,
+    Segmenter,
+    default_lexicon,
+    paragraphs,
+    sentences,
+)
 
 _INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
 )
 
 
+@functools.cache
+def segmentation_lexicon() -> Lexicon:
+    """The shipped word lexicon plus every knowledge-base name, as known words, so that
+    ``لبيزيشكيان`` splits as ل + بيزيشكيان. A private copy: the shared lexicon keeps plain
+    corpus counts."""
+    lex = copy.deepcopy(default_lexicon())
+    from marsad.kb import default_kb
+
+    lex.add(n for e in default_kb() for n in e.names)
+    return lex
+
+
 @component("segment", assigns=("paragraphs", "sentences", "tokens"))
 def make_segment() -> Callable[[Document], Document]:
     """Split into paragraphs, sentences and tokens (with clitics)."""
-    seg = Segmenter()
+    seg = Segmenter(segmentation_lexicon())
 
     def run(doc: Document) -> Document:
         text = doc.text
