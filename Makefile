@@ -58,6 +58,10 @@ bench: $(STAMP)
 lexicon: $(STAMP)
 	$(BIN)/python tools/build_lexicon.py
 
+## make train-ner: retrain the shipped NER model (needs ../shared; ~15 min on 2 cores)
+train-ner: $(STAMP)
+	$(BIN)/python -m marsad.ner.train --seed 0 --final --family all --out src/marsad/data/models/ner-crf-v1 --report out/ner-train.json
+
 examples: $(STAMP)
 	$(BIN)/python tools/make_examples.py
 
