@@ -5,7 +5,9 @@
 - ``dask``: ``dask.distributed``; a ``LocalCluster`` of single-threaded worker processes when
   no scheduler address is given, else the cluster behind the address. A worker plugin builds
   the pipeline once per worker process; tasks carry only the shard and the component names.
-  Workers return the encoded table files, so a remote cluster needs no shared filesystem.
+  Workers return the encoded table files, so a remote cluster needs no shared filesystem;
+  its workers need marsad installed (same version and data: the output is deterministic
+  only for the same model).
 
 At most ``2 × workers`` shards are in flight, so memory stays bounded on any input size.
 """

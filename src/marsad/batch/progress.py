@@ -28,6 +28,7 @@ class Progress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.t0 = time.monotonic()
         self._last = 0.0
+        self._shown = -1  # records done when the bar was last drawn
 
     def skip(self, n: int) -> None:
         """Records of shards already complete (not counted in the rate)."""
@@ -57,6 +58,7 @@ class Progress:
         if not force and now - self._last < (0.2 if self.tty else 10.0):
             return
         self._last = now
+        self._shown = self.done + self.skipped
         if self.tty:
             self.stream.write("\r" + self.line())
         else:
@@ -64,7 +66,8 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        self._draw(force=True)
+        if self._shown != self.done + self.skipped:  # the last state is not on screen yet
+            self._draw(force=True)
         if self.enabled and self.tty:
             self.stream.write("\n")
             self.stream.flush()
