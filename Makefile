@@ -55,6 +55,8 @@ eval: $(STAMP)
 ## start-up; then the store (ingest rate, size), batch engines (scaling, size growth) and NER
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --n $(N) $(BENCH_ARGS)
+	$(BIN)/python tools/bench_times.py -n $(N)
+	$(BIN)/python tools/bench_entities.py -n $(N)
 	$(BIN)/python tools/bench_store.py --n $(N)
 	$(BIN)/python tools/bench_batch.py --n 400 --workers 2
 	$(BIN)/python tools/bench_ner.py
