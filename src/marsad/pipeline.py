@@ -83,6 +83,26 @@ def _load_builtins() -> None:
         importlib.import_module(mod)
 
 
+def check_pipeline(names: Sequence[str]) -> tuple[str, ...]:
+    """Check that every component exists and that each requirement is assigned by an earlier
+    component, without building anything (loading no data); E010 if not."""
+    _load_builtins()
+    have = set(BASE_FIELDS)
+    for name in names:
+        info = _REGISTRY.get(name)
+        if info is None:
+            known = ", ".join(sorted(_REGISTRY))
+            raise PipelineError(f"unknown component {name!r} (known: {known})")
+        missing = [r for r in info.requires if r not in have]
+        if missing:
+            raise PipelineError(
+                f"component {name!r} requires {', '.join(missing)}, "
+                "which no earlier component assigns"
+            )
+        have.update(info.assigns)
+    return tuple(names)
+
+
 @dataclass
 class Pipeline:
     """An ordered list of components, built and checked once, applied to many documents."""
@@ -93,20 +113,8 @@ class Pipeline:
     _steps: list[tuple[str, Component]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        _load_builtins()
-        have = set(BASE_FIELDS)
-        for name in self.names:
-            info = _REGISTRY.get(name)
-            if info is None:
-                known = ", ".join(sorted(_REGISTRY))
-                raise PipelineError(f"unknown component {name!r} (known: {known})")
-            missing = [r for r in info.requires if r not in have]
-            if missing:
-                raise PipelineError(
-                    f"component {name!r} requires {', '.join(missing)}, "
-                    "which no earlier component assigns"
-                )
-            have.update(info.assigns)
+        for name in check_pipeline(self.names):
+            info = _REGISTRY[name]
             self._steps.append((name, info.factory(**dict(self.config.get(name, {})))))
             self.timings[name] = 0.0
 

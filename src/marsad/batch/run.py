@@ -31,8 +31,8 @@ from marsad.batch.progress import Progress
 from marsad.batch.reader import count_records, input_kind, iter_items
 from marsad.batch.tables import EXTENSIONS, FORMATS, TABLES
 from marsad.batch.worker import ShardResult
-from marsad.errors import Code, MarsadError, PipelineError
-from marsad.pipeline import BASE_FIELDS, DEFAULT_PIPELINE, registry
+from marsad.errors import Code, MarsadError
+from marsad.pipeline import DEFAULT_PIPELINE, check_pipeline
 
 BATCH_SCHEMA = "marsad.batch/1"
 #: Records per shard (a shard is the unit of work, of output files and of resumption).
@@ -79,24 +79,6 @@ class BatchSummary:
 
 def part_name(shard: int) -> str:
     return f"part-{shard:05d}"
-
-
-def check_pipeline(names: Sequence[str]) -> tuple[str, ...]:
-    """The component names, checked like :class:`Pipeline` does, without loading data."""
-    reg = registry()
-    have = set(BASE_FIELDS)
-    for name in names:
-        info = reg.get(name)
-        if info is None:
-            raise PipelineError(f"unknown component {name!r} (known: {', '.join(sorted(reg))})")
-        missing = [r for r in info.requires if r not in have]
-        if missing:
-            raise PipelineError(
-                f"component {name!r} requires {', '.join(missing)}, "
-                "which no earlier component assigns"
-            )
-        have.update(info.assigns)
-    return tuple(names)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
