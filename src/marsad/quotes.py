@@ -107,6 +107,13 @@ class Lexicon:
     description_stops: frozenset[str]
     statement_nouns: frozenset[str]
     preps: frozenset[str]
+    #: sourcing and outlet phrases by their first word, in the order they are tried
+    #: (sourcing before outlet, longest first): ``word → ((kind, phrase), …)``
+    phrase_index: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.phrase_index:
+            self.phrase_index.update(_phrase_index(self.sourcing, self.outlet_phrases))
 
 
 def _keys(xs: Iterable[object]) -> frozenset[str]:
@@ -116,6 +123,17 @@ def _keys(xs: Iterable[object]) -> frozenset[str]:
 def _phrases(xs: Iterable[object]) -> tuple[tuple[str, ...], ...]:
     out = [tuple(normalize_key(str(x)).split()) for x in xs]
     return tuple(sorted(out, key=len, reverse=True))
+
+
+def _phrase_index(
+    sourcing: Sequence[tuple[str, ...]], outlet: Sequence[tuple[str, ...]]
+) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for kind, phrases in (("sourcing", sourcing), ("outlet", outlet)):
+        for ph in phrases:
+            if ph:
+                index.setdefault(ph[0], []).append((kind, ph))
+    return {w: tuple(v) for w, v in index.items()}
 
 
 def verb_forms(entry: dict[str, object]) -> list[tuple[str, str]]:
@@ -608,19 +626,26 @@ class _Analysis:
         out: list[_Source] = []
         lex = self.lex
         skip = lex.fillers | lex.media
+        index = lex.phrase_index
+        tried = [("sourcing", ph) for ph in lex.sourcing]
+        tried += [("outlet", ph) for ph in lex.outlet_phrases]
+        order = {kp: n for n, kp in enumerate(tried)}
         i = 0
         while i < len(self.toks):
             if self.in_marks[i] or self.toks[i].kind != "word":
                 i += 1
                 continue
             found = None
-            for kind, phrases in (("sourcing", lex.sourcing), ("outlet", lex.outlet_phrases)):
-                for ph in phrases:
-                    j = self.match_phrase(i, ph)
-                    if j is not None:
-                        found = (kind, j)
-                        break
-                if found:
+            bare = self.bare(i)
+            cands = index.get(bare[0][0], ())
+            if len(bare) > 1:
+                more = index.get(bare[1][0], ())
+                if more:  # keep the lexicon's order: sourcing first, longest first
+                    cands = sorted({*cands, *more}, key=order.__getitem__)
+            for kind, ph in cands:
+                j = self.match_phrase(i, ph)
+                if j is not None:
+                    found = (kind, j)
                     break
             if found is None:
                 # "قال … لوكالة" X: the preposition ل on a media word
