@@ -641,7 +641,7 @@ class _Analysis:
             if len(bare) > 1:
                 more = index.get(bare[1][0], ())
                 if more:  # keep the lexicon's order: sourcing first, longest first
-                    cands = sorted({*cands, *more}, key=order.__getitem__)
+                    cands = tuple(sorted({*cands, *more}, key=order.__getitem__))
             for kind, ph in cands:
                 j = self.match_phrase(i, ph)
                 if j is not None:
