@@ -7,6 +7,7 @@
     marsad stories [--db]
     marsad relations [ENTITY] [--db]
     marsad export events|quotes|entities|... --db marsad.db --format csv|jsonl|parquet [-o OUT]
+    marsad export events INPUT... --format csv|jsonl|plover|parquet [-o OUT]
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any, TextIO
 from marsad.errors import Code, MarsadError
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson")
-EXPORT_FORMATS = ("csv", "jsonl", "parquet")
+EXPORT_FORMATS = ("csv", "jsonl", "plover", "parquet")
 
 
 def register(subparsers: Any) -> None:
@@ -80,11 +81,25 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", "-f", choices=("text", "jsonl"), default="text")
     p.set_defaults(func=cmd_relations)
 
-    p = subparsers.add_parser("export", help="tables of the corpus store as CSV/JSONL/Parquet")
+    p = subparsers.add_parser(
+        "export",
+        help="events of articles or marsad outputs, or tables of the corpus store, "
+        "as CSV/JSONL/PLOVER/Parquet",
+    )
     p.add_argument("what", choices=EXPORTS)
-    db_arg(p)
+    p.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="articles (text/HTML/JSONL) or marsad JSON/JSONL outputs, files or directories "
+        "(events only; instead of --db)",
+    )
+    p.add_argument("--db", help=f"store file (default {DEFAULT_DB} when no INPUT is given)")
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="jsonl")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("--input-format", choices=("text", "html", "jsonl"), help="skip detection")
+    p.add_argument("--published", help="publication date for input articles without one")
+    p.add_argument("--outlet", help="outlet for input articles without one")
     p.set_defaults(func=cmd_export)
 
 
@@ -353,36 +368,96 @@ def cmd_relations(args: argparse.Namespace) -> int:
 
 
 def export_rows(store: Any, what: str) -> Iterator[dict[str, Any]]:
-    """Rows of one export; events use the events module's flat record, plus store columns."""
+    """Rows of one export; events use the flat event record (:func:`marsad.export.
+    event_records`), plus store columns."""
     if what != "events":
         yield from store.export(what)
         return
-    try:
-        from marsad.events import event_rows
-    except ImportError:  # the events module's flat record is not available: the store's rows
-        yield from store.export(what)
-        return
+    from marsad.export import event_records
+
     merged = {(r["doc"], r["local_id"]): r for r in store.export("events")}
     for did in store.doc_ids():
         doc = store.get(did)
         if doc is None or not doc.events:
             continue
-        for row in event_rows(doc):
+        for row in event_records(doc):
             m = merged.get((did, row.get("event")), {})
             yield {
                 "doc": did,
-                "url": doc.url,
-                "outlet": doc.outlet,
                 "merged": m.get("merged"),
                 "date": m.get("date"),
                 **row,
             }
 
 
+def plover_rows(store: Any) -> Iterator[dict[str, Any]]:
+    """PLOVER records of every event in the store, with the store's merged-event id."""
+    from marsad.export import plover_records
+
+    merged = {(r["doc"], r["local_id"]): r for r in store.export("events")}
+    for did in store.doc_ids():
+        doc = store.get(did)
+        if doc is None or not doc.events:
+            continue
+        for rec in plover_records(doc, index=did):
+            local = rec["id"].rsplit("-", 1)[-1]
+            rec["link"] = merged.get((did, local), {}).get("merged")
+            yield rec
+
+
+def input_rows(
+    args: argparse.Namespace, on_error: Callable[[MarsadError], None]
+) -> Iterator[dict[str, Any]]:
+    """Event rows (or PLOVER records) of the INPUT paths: articles analysed, marsad outputs
+    read back."""
+    from marsad.export import event_records, iter_documents, plover_records
+
+    docs = iter_documents(
+        args.inputs,
+        input_format=args.input_format,
+        published=args.published,
+        outlet=args.outlet,
+    )
+    for n, doc in enumerate(docs, start=1):
+        if isinstance(doc, MarsadError):
+            on_error(doc)
+            continue
+        if args.format == "plover":
+            yield from plover_records(doc, index=n)
+        else:
+            for row in event_records(doc):
+                if row.get("article") is None:
+                    row["article"] = f"doc{n}"
+                yield row
+
+
 @_pipe_safe
 def cmd_export(args: argparse.Namespace) -> int:
-    with _open(args) as store:
-        rows = list(export_rows(store, args.what))
+    from marsad.export import csv_safe
+
+    status = 0
+    if args.inputs:
+        if args.db:
+            raise MarsadError(Code.E012, "give INPUT paths or --db, not both")
+        if args.what != "events":
+            raise MarsadError(
+                Code.E012, f"only events export from INPUT paths (ingest them for {args.what})"
+            )
+
+        def on_error(err: MarsadError) -> None:
+            nonlocal status
+            status = 1
+            _err(err.line())
+
+        rows = list(input_rows(args, on_error))
+    else:
+        args.db = args.db or _default_db()
+        if args.format == "plover" and args.what != "events":
+            raise MarsadError(Code.E012, "--format plover exports events only")
+        with _open(args) as store:
+            rows = list(
+                plover_rows(store) if args.format == "plover" else export_rows(store, args.what)
+            )
     if args.format == "parquet":
         try:
             import pyarrow as pa  # type: ignore[import-not-found, unused-ignore]
@@ -392,14 +467,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.output:
             raise MarsadError(Code.E012, "--format parquet needs -o FILE")
         pq.write_table(pa.Table.from_pylist(rows), args.output)
-        return 0
+        return status
     out: TextIO
     try:
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     except OSError as exc:
         raise MarsadError(Code.E011, exc.strerror or str(exc), source=args.output) from None
     try:
-        if args.format == "jsonl":
+        if args.format in ("jsonl", "plover"):
             _jsonl(rows, out)
         else:
             cols: dict[str, None] = {}
@@ -409,9 +484,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             w = csv.DictWriter(buf, fieldnames=list(cols))
             w.writeheader()
             for r in rows:
-                w.writerow(r)
+                w.writerow({k: csv_safe(v) for k, v in r.items()})
             out.write(buf.getvalue())
     finally:
         if out is not sys.stdout:
             out.close()
-    return 0
+    return status
+
+
+def _default_db() -> str:
+    from marsad.store.sqlite import DEFAULT_DB
+
+    return str(DEFAULT_DB)
