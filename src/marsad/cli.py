@@ -27,7 +27,12 @@ FORMATS = ("json", "jsonl", "text", "html")
 #: Modules adding subcommands. Each defines ``register(subparsers) -> None``, which adds its
 #: parser(s) and sets ``func=handler`` (``handler(args) -> int``) with ``set_defaults``.
 #: Heavy optional dependencies are imported inside the handler, not at registration.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("marsad.batch.cli", "marsad.store.cli", "marsad.web.cli")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "marsad.batch.cli",
+    "marsad.store.cli",
+    "marsad.web.cli",
+    "marsad.ner.cli",
+)
 _EXT = {"json": ".json", "jsonl": ".jsonl", "text": ".txt", "html": ".html"}
 
 
