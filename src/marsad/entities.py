@@ -435,24 +435,37 @@ def corefer_surnames(
     toks = doc.tokens
     added: dict[int, list[Span]] = {}
     merge: dict[int, int] = {}
+    # surnames indexed by their keys and by their first key (list positions, in order): a
+    # name or a token is compared only with the surnames it can match
+    by_keys: dict[tuple[str, ...], list[int]] = {}
+    by_first: dict[str, list[int]] = {}
+    for si, (keys, _, _) in enumerate(surnames):
+        by_keys.setdefault(keys, []).append(si)
+        by_first.setdefault(keys[0], []).append(si)
     # entities that are themselves a bare surname of an earlier full name merge into it
     for idx, e in enumerate(ents):
-        if e.type != "PERSON" or e.kb_id is not None:
+        if e.type != "PERSON" or e.kb_id is not None or not e.mentions:
             continue
-        for keys, target, pos in surnames:
+        first = e.mentions[0]
+        # the whole name of its first mention is the surname: look those up only
+        for si in by_keys.get(name_keys(first.text), ()):
+            keys, target, pos = surnames[si]
             if target != idx and all(name_keys(m.text)[-len(keys) :] == keys for m in e.mentions):
-                if len(name_keys(e.mentions[0].text)) == len(keys) and pos < e.mentions[0].start:
+                if pos < first.start:
                     merge[idx] = target
                     break
     for i, t in enumerate(toks):
         if t.kind != "word" or t.start in taken:
             continue
-        for keys, target, pos in surnames:
+        strips = _strips(t.norm)
+        hits = sorted({si for k0, _ in strips for si in by_first.get(k0, ())})
+        for si in hits:
+            keys, target, pos = surnames[si]
             if pos >= t.start:
                 continue
             n = len(keys)
             cand = [x.norm for x in toks[i : i + n]]
-            for k0, strip in _strips(cand[0]) if cand else []:
+            for k0, strip in strips:
                 if [k0, *cand[1:]] != list(keys):
                     continue
                 if n == 1 and lexicon.freq(k0) >= COMMON_WORD_FREQ and not _after_title(toks, i):

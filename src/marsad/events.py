@@ -461,28 +461,79 @@ class KBNisba:
         return self
 
     def __call__(self, word: str, doc: Document) -> str | None:
+        return self.bind(doc)(word)
+
+    def bind(self, doc: Document) -> Callable[[str], str | None]:
+        """The resolver for one document: its place names are indexed once (the document's
+        entities must not change while it is in use)."""
+        idx = _PlaceIndex(doc)
+        return lambda word: self._resolve(word, idx)
+
+    def _resolve(self, word: str, idx: _PlaceIndex) -> str | None:
         stems = _nisba_stems(word)
         if not stems:
             return None
-        gpes = [e for e in doc.entities if e.type in ("GPE", "LOC", "NORP")]
+        # the first entity (in document order) that matches, as a scan of them would find
         for st in stems:
             rec = self.by_nisba.get(st)
             if rec is not None:
                 cid, qid, names, capital = rec
-                for e in gpes:
-                    if (e.kb_id and e.kb_id == cid) or (qid and e.wikidata == qid):
-                        return e.id
-                    if _entity_keys(e) & names:
-                        return e.id
+                hit = idx.first(kb_id=cid or None, wikidata=qid or None, keys=names)
+                if hit is not None:
+                    return hit
                 if capital:
                     cap_names = self.capital_names.get(capital, frozenset())
-                    for e in gpes:
-                        if e.kb_id == capital or _entity_keys(e) & cap_names:
-                            return e.id
-            for e in gpes:
-                if e.type == "GPE" and any(st in _name_stems(n) for n in _entity_names(e)):
-                    return e.id
+                    hit = idx.first(kb_id=capital, keys=cap_names)
+                    if hit is not None:
+                        return hit
+            hit = idx.by_stem.get(st)
+            if hit is not None:
+                return hit
         return None
+
+
+class _PlaceIndex:
+    """The GPE/LOC/NORP entities of a document indexed by KB id, Wikidata id, name keys and
+    (GPEs only) name stems; each maps to the position of the first such entity."""
+
+    def __init__(self, doc: Document) -> None:
+        self.ids: list[str] = []
+        self.by_kb: dict[str, int] = {}
+        self.by_qid: dict[str, int] = {}
+        self.by_key: dict[str, int] = {}
+        self.by_stem: dict[str, str] = {}
+        for e in doc.entities:
+            if e.type not in ("GPE", "LOC", "NORP"):
+                continue
+            pos = len(self.ids)
+            self.ids.append(e.id)
+            if e.kb_id:
+                self.by_kb.setdefault(e.kb_id, pos)
+            if e.wikidata:
+                self.by_qid.setdefault(e.wikidata, pos)
+            names = _entity_names(e)
+            for k in {normalize_key(n) for n in names}:
+                self.by_key.setdefault(k, pos)
+            if e.type == "GPE":
+                for n in dict.fromkeys(names):
+                    for st in _name_stems(n):
+                        self.by_stem.setdefault(st, e.id)
+
+    def first(
+        self,
+        kb_id: str | None = None,
+        wikidata: str | None = None,
+        keys: Iterable[str] = (),
+    ) -> str | None:
+        best: int | None = None
+        for pos in (
+            self.by_kb.get(kb_id) if kb_id else None,
+            self.by_qid.get(wikidata) if wikidata else None,
+            *(self.by_key.get(k) for k in keys),
+        ):
+            if pos is not None and (best is None or pos < best):
+                best = pos
+        return None if best is None else self.ids[best]
 
 
 def _entity_names(e: Entity) -> list[str]:
@@ -619,7 +670,35 @@ class _DocView:
                 for j in range(a + 1, b + 1):
                     self.in_mention.add(j)
         self.ent_type = {e.id: e.type for e in doc.entities}
-        self._nisba_cache: dict[int, str | None] = {}
+        self.first_type: dict[str, str] = {}  # as doc.entity() finds them
+        for e in doc.entities:
+            self.first_type.setdefault(e.id, e.type)
+        # nisba resolutions by word (the resolver depends on the word and the document only)
+        self._nisba_cache: dict[str, str | None] = {}
+        bind = getattr(nisba, "bind", None)
+        self._resolve_nisba: Callable[[str], str | None] = (
+            bind(doc) if callable(bind) else (lambda w: nisba(w, doc))
+        )
+        # sentence starts, and the quotes sorted by start (with their longest length), for
+        # bisecting instead of scanning
+        self.sent_starts = [s.start for s in doc.sentences]
+        qs = sorted(range(len(doc.quotes)), key=lambda i: (doc.quotes[i].start, i))
+        self.quote_order = qs
+        self.quote_starts = [doc.quotes[i].start for i in qs]
+        self.quote_maxlen = max((q.end - q.start for q in doc.quotes), default=0)
+        # quotes a dropped subject may come from: (start, sentence index, speaker), by start
+        spk: list[tuple[int, int, str]] = []
+        for i in qs:
+            q = doc.quotes[i]
+            if q.speaker and q.speaker in self.ent_type:
+                sq = self.sentence_index(q.start)
+                if sq is not None:
+                    spk.append((q.start, sq, q.speaker))
+        self.speaker_quotes = spk
+        self.speaker_starts = [x[0] for x in spk]
+        self._sent_times: dict[int, list[Any]] = {}
+        self._time_order = sorted(range(len(doc.times)), key=lambda i: doc.times[i].start)
+        self._time_starts = [doc.times[i].start for i in self._time_order]
         # titles and nisbas resolved by the entities component, when it ran
         self.has_refs = "entity_refs" in doc.meta
         self.nisba_ref: dict[int, tuple[str | None, str | None]] = {}
@@ -679,16 +758,47 @@ class _DocView:
         if ref is not None:
             eid, _ = ref
             if eid is None:  # the country is not named: perhaps its capital is
-                if j not in self._nisba_cache:
-                    self._nisba_cache[j] = self.nisba(t.tok.text, self.doc)
-                eid = self._nisba_cache[j]
+                eid = self._nisba_of(t.tok.text)
             return True, eid
         if t.tok.kind != "word" or not is_nisba_form(t.tok.text):
             return False, None
-        if j not in self._nisba_cache:
-            self._nisba_cache[j] = self.nisba(t.tok.text, self.doc)
-        eid = self._nisba_cache[j]
+        eid = self._nisba_of(t.tok.text)
         return eid is not None, eid
+
+    def _nisba_of(self, word: str) -> str | None:
+        if word not in self._nisba_cache:
+            self._nisba_cache[word] = self._resolve_nisba(word)
+        return self._nisba_cache[word]
+
+    def sentence_index(self, pos: int) -> int | None:
+        """The index of the sentence holding character ``pos``."""
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        if i >= 0 and pos < self.doc.sentences[i].end:
+            return i
+        return None
+
+    def quote_at(self, pos: int) -> int | None:
+        """The index (in ``doc.quotes``) of the first quote holding character ``pos``."""
+        hi = bisect.bisect_right(self.quote_starts, pos)
+        lo = bisect.bisect_right(self.quote_starts, pos - self.quote_maxlen)
+        best: int | None = None
+        quotes = self.doc.quotes
+        for k in range(lo, hi):
+            i = self.quote_order[k]
+            if pos < quotes[i].end and (best is None or i < best):
+                best = i
+        return best
+
+    def sentence_times(self, si: int) -> list[Any]:
+        """The time expressions inside sentence ``si``, in document order."""
+        hit = self._sent_times.get(si)
+        if hit is None:
+            sent = self.doc.sentences[si]
+            a = bisect.bisect_left(self._time_starts, sent.start)
+            b = bisect.bisect_right(self._time_starts, sent.end)
+            idx = sorted(i for i in self._time_order[a:b] if self.doc.times[i].end <= sent.end)
+            hit = self._sent_times[si] = [self.doc.times[i] for i in idx]
+        return hit
 
     def is_break(self, j: int) -> bool:
         t = self.toks[j]
@@ -1517,20 +1627,16 @@ def _inherit(
         if si - s_i <= MAX_INHERIT_SENTENCES and p < pos:
             best = (p, list(src))
         break
-    for q in view.doc.quotes:
-        if q.speaker and q.start < pos and q.speaker in view.ent_type:
-            sq = _sentence_index(view.doc, q.start)
-            if sq is not None and si - sq <= MAX_INHERIT_SENTENCES:
-                if best is None or q.start > best[0]:
-                    best = (q.start, [q.speaker])
+    # the quote with a known speaker starting last before pos (the first of those starting
+    # there), if it is recent enough: sentence indices grow with the start
+    k = bisect.bisect_left(view.speaker_starts, pos) - 1
+    if k >= 0:
+        while k > 0 and view.speaker_starts[k - 1] == view.speaker_starts[k]:
+            k -= 1
+        q_start, sq, speaker = view.speaker_quotes[k]
+        if si - sq <= MAX_INHERIT_SENTENCES and (best is None or q_start > best[0]):
+            best = (q_start, [speaker])
     return best[1] if best else []
-
-
-def _sentence_index(doc: Document, pos: int) -> int | None:
-    for i, s in enumerate(doc.sentences):
-        if s.start <= pos < s.end:
-            return i
-    return None
 
 
 def _keep(view: _DocView, c: _Cand, lo: int) -> bool:
@@ -1572,11 +1678,7 @@ def _prev_words(view: _DocView, c: _Cand, lo: int, n: int) -> list[_T]:
 
 def _modality(view: _DocView, c: _Cand, lo: int, hi: int, si: int) -> tuple[str, int | None]:
     lex = view.lex
-    qi: int | None = None
-    for i, q in enumerate(view.doc.quotes):
-        if q.start <= c.start < q.end:
-            qi = i
-            break
+    qi = view.quote_at(c.start)
     before = _prev_words(view, c, lo, 3)
     near_before = before[:2]
     if any(t.fw in lex.negation or t.key in lex.negation for t in near_before):
@@ -1634,11 +1736,8 @@ def _nested_modality(gov: _Cand) -> str | None:
 
 
 def _time_value(view: _DocView, c: _Cand, si: int) -> str | None:
-    sent = view.doc.sentences[si]
     best: tuple[int, str] | None = None
-    for t in view.doc.times:
-        if t.start < sent.start or t.end > sent.end:
-            continue
+    for t in view.sentence_times(si):
         v = t.value
         if not v or v.startswith("P") or t.kind == "duration" or t.kind == "set":
             continue
@@ -1672,7 +1771,7 @@ def _has_weapons(view: _DocView, c: _Cand, doc: Document) -> bool:
             break
         if view.lex.weapons.match(view.toks[k].bares):
             return True
-    return any(doc.entity(x) is not None and doc.entity(x).type == "WEAPON" for x in c.target)  # type: ignore[union-attr]
+    return any(view.first_type.get(x) == "WEAPON" for x in c.target)
 
 
 def _confidence(c: _Cand) -> float:

@@ -12,6 +12,7 @@ words in a ±2 window (a subset, prefixed by the offset) and two word bigrams ar
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from marsad.ner.clusters import Clusters
@@ -26,6 +27,10 @@ _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _WINDOW_KEYS = ("w", "h", "c1", "c2", "c3", "c4", "hc2", "hc3", "hc4", "s2", "p2", "k", "fq", "g")
 
 Gazetteer = Callable[[str], Sequence[str]]
+
+#: Words whose features are kept (least recently used first out): frequent words stay, and a
+#: worker's memory stays flat however many documents it reads (about 1 KB a word).
+WORD_CACHE_SIZE = 32_768
 
 
 class Featurizer:
@@ -42,7 +47,7 @@ class Featurizer:
         # shared one (``Lexicon.add``), which would change the features under the model
         self.segmenter = segmenter or Segmenter(default_lexicon.__wrapped__())
         self.gazetteer = gazetteer
-        self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+        self._cache: OrderedDict[str, tuple[list[str], dict[int, list[str]]]] = OrderedDict()
 
     def word_features(self, token: str) -> dict[str, str]:
         """The features of one word, as ``name → value``."""
@@ -104,15 +109,17 @@ class Featurizer:
         return f
 
     def _word(self, token: str) -> tuple[list[str], dict[int, list[str]]]:
-        hit = self._cache.get(token)
+        cache = self._cache
+        hit = cache.get(token)
         if hit is not None:
+            cache.move_to_end(token)
             return hit
         f = self.word_features(token)
         own = [f"{k}={v}" for k, v in f.items()]
         win = {off: [f"{off}{k}={f[k]}" for k in _WINDOW_KEYS if k in f] for off in (-2, -1, 1, 2)}
-        if len(self._cache) > 200_000:
-            self._cache.clear()
-        self._cache[token] = (own, win)
+        cache[token] = (own, win)
+        if len(cache) > WORD_CACHE_SIZE:
+            cache.popitem(last=False)
         return own, win
 
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
