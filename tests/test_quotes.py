@@ -37,6 +37,8 @@ ENTITIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "E14": ("PERSON", ("بنيامين نتنياهو", "نتنياهو")),
     "E15": ("ORG", ("داعش",)),
     "E16": ("GPE", ("لبنان",)),
+    "E17": ("PERSON", ("كمال الدراجي", "الدراجي")),
+    "E18": ("ORG", ("صحيفة الفجر",)),
 }
 
 
@@ -738,3 +740,63 @@ def test_pipeline_runs_quotes_by_default(full: Pipeline) -> None:
     assert "quotes" in full.names
     doc = full.analyze("قال مصدر مطلع إن الاجتماع تأجل.")
     assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "مصدر مطلع")]
+
+
+# -- subjects found on unseen articles ------------------------------------------------------
+def test_title_with_a_complement_then_the_name(seg: Pipeline) -> None:
+    q = one(seg, "وقال رئيس كتلة الحزب الوطني، كمال الدراجي إن الانتخابات ستجري في موعدها.")
+    assert q.speaker == "E17"
+
+
+def test_long_title_then_the_name(seg: Pipeline) -> None:
+    q = one(
+        seg,
+        "وأوضح مدير عام إدارة العلاقات العامة والمتحدث الإعلامي بأمانة المنطقة كمال الدراجي"
+        " أن الطريق سيغلق.",
+    )
+    assert q.speaker == "E17"
+
+
+def test_head_noun_and_nisba_before_a_name(seg: Pipeline) -> None:
+    q = one(seg, "أعلن الملياردير الروسي كمال الدراجي أنه سيتبرع بنصف ثروته.")
+    assert q.speaker == "E17"
+
+
+def test_title_and_unrecognised_name_keep_the_whole_phrase(seg: Pipeline) -> None:
+    q = one(seg, "وقال وزير الصحة التونسي منير الحبيبي إن الوضع مستقر.")
+    assert (q.speaker, q.speaker_text) == (None, "وزير الصحة التونسي منير الحبيبي")
+
+
+def test_title_of_a_transitive_cue_does_not_run_into_its_object(seg: Pipeline) -> None:
+    q = one(seg, "وأكد وزير الخارجية دعم بلاده للمبادرة وأن الحوار سيستمر.")
+    assert (q.speaker, q.speaker_text) == (None, "وزير الخارجية")
+
+
+def test_a_person_after_a_preposition_is_not_the_subject(seg: Pipeline) -> None:
+    q = one(seg, "وقال وزير الداخلية في لقاء مع كمال الدراجي إن الأمن مستتب.")
+    assert q.speaker != "E17"
+
+
+def test_head_noun_and_name_in_marks(seg: Pipeline) -> None:
+    q = one(seg, 'قالت منظمة "عين الرقيب" إن البرلمان منعها من البث المباشر.')
+    assert (q.speaker, q.speaker_text) == (None, 'منظمة "عين الرقيب"')
+
+
+def test_unrecognised_newspaper_speaks_for_itself_and_continues(seg: Pipeline) -> None:
+    doc = analyse(
+        seg,
+        'أوردت جريدة "الفجر" الجزائرية أن الحكومة ستستقيل الأسبوع المقبل. '
+        "وأضافت أن رئيس الوزراء أبلغ البرلمان بقراره.",
+    )
+    assert [q.speaker_text for q in doc.quotes] == ['جريدة "الفجر" الجزائرية'] * 2
+    assert [q.speaker for q in doc.quotes] == [None, None]
+
+
+def test_outlet_citing_someone_is_the_via(seg: Pipeline) -> None:
+    q = one(seg, "وأوردت صحيفة الفجر نقلا عن رئيس الحزب، كمال الدراجي إن الحكومة ستستقيل.")
+    assert (q.speaker, q.via) == ("E17", "E18")
+
+
+def test_unrecognised_outlet_citing_someone(seg: Pipeline) -> None:
+    q = one(seg, "وأوردت نفس الصحيفة نقلا عن كمال الدراجي أن الحكومة ستستقيل.")
+    assert q.speaker == "E17"

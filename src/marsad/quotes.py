@@ -70,6 +70,7 @@ _TRIM_START = " \t\r\n\u00a0"
 _WORD_KINDS = frozenset({"word", "latin", "number"})
 _ENCLITICS = ("هما", "هم", "ها", "ه", "نا", "كم", "ني")
 _CONJ = "وف"
+_CITING = frozenset({"نقلا"})  # نقلا عن: the words are those of whoever follows عن
 
 
 # -- lexicon ---------------------------------------------------------------------------------
@@ -425,6 +426,7 @@ class _Analysis:
                 old = self.mention_at.get(ti)
                 if old is None or (m.end - m.start) > (old[1].end - old[1].start):
                     self.mention_at[ti] = (e, m)
+        self.entity_by_id = {e.id: e for e in doc.entities}
         # titles the entities component resolved (الرئيس الإيراني → the office holder)
         ids = {e.id for e in doc.entities}
         self.title_ref: dict[int, tuple[str | None, int]] = {}  # token → (entity id, end)
@@ -450,8 +452,10 @@ class _Analysis:
         self.mark_tok = [
             t.kind == "punct" and (t.text in _MARKS or t.text in ("''", '""')) for t in self.toks
         ]
+        self.short_name: set[int] = set()  # tokens of a short name in marks, marks included
         for mk in self.marked:
             if mk.close_at is not None and self.words_between(mk.start, mk.end) <= MAX_NAME_WORDS:
+                self.short_name.update(self.tok_range(mk.open_at, mk.close_at + 1))
                 continue
             hi = mk.close_at if mk.close_at is not None else mk.end
             for i in self.tok_range(mk.open_at, hi + 1):
@@ -810,6 +814,7 @@ class _Analysis:
         j = cue_i + 1
         chain: list[str] = []
         chain_start: int | None = None
+        named = False
         if j < min(limit, len(self.toks)) and self.toks[j].text in ("،", ","):
             j += 1  # وأضاف، خلدون قواص، المستشار …
         first = j
@@ -842,21 +847,103 @@ class _Analysis:
                 chain.append(self.bare(j)[-1][0] if self.keys[j][0] in _CONJ else self.keys[j])
                 j += 1
                 continue
+            if chain and j in self.short_name:
+                named = True  # جريدة "الخبر" الجزائرية: the name in marks belongs to the chain
+                j += 1
+                continue
             break
+        head = chain_start if chain_start is not None else j
+        media = chain_start is not None and self.is_word(chain_start, lex.media)
+        cue = self.cue_at.get(cue_i)
+        complete = bool(chain) and chain[-1].startswith("ال")  # وزير الخارجية, not وزير
+        takes_object = cue is not None and cue[0].takes_object
+        if (
+            j < min(limit, len(self.toks))
+            and (chain or j == first)
+            and not named
+            and not (complete and takes_object and not self.is_punct(j))
+        ):
+            # وزير العدل البلجيكي كوين جينز / رئيس كتلة الحزب، فلان / الملياردير الروسي فلان:
+            # the title runs on (a complement) up to the name in apposition
+            hit, last_i = self.extended_subject(j, limit, media, headless=not chain)
+            if hit is not None:
+                return _Who(speaker=hit.id, found=True)
+            if chain and last_i >= j:
+                text = self.text[self.toks[head].start : self.toks[last_i].end]
+                return _Who(speaker_text=text, found=True)
+            if not chain and j + 1 in self.short_name and self.mark_tok[j + 1]:
+                # منظمة "أنا يقظ": a head noun and the name in marks
+                k = j + 1
+                while k + 1 < len(self.toks) and k + 1 in self.short_name:
+                    k += 1
+                while k + 1 < min(limit, len(self.toks)) and self.is_nisba(k + 1):
+                    k += 1
+                return _Who(
+                    speaker_text=self.text[self.toks[j].start : self.toks[k].end], found=True
+                )
         if chain and chain_start is not None:
             tup = tuple(chain)
-            eid = self.resolve_title(tup, self.toks[cue_i].start)
+            eid = None if named else self.resolve_title(tup, self.toks[cue_i].start)
             text = self.text[self.toks[chain_start].start : self.toks[j - 1].end]
             if eid is not None:
                 return _Who(speaker=eid, found=True)
             return _Who(speaker_text=text, found=True)
         # a name the entity component did not find (قال كامبل لرويترز إن): keep its words
-        cue = self.cue_at.get(cue_i)
         if cue is not None and not cue[0].takes_object and j == first:
             name = self.unknown_name(j, limit)
             if name is not None:
                 return _Who(speaker_text=name, found=True)
         return None
+
+    def extended_subject(
+        self, j: int, limit: int, media: bool, headless: bool
+    ) -> tuple[Entity | None, int]:
+        """From token ``j`` (the word after a title chain), the person named in apposition
+        before the reported words (an outlet too after a media word), and the last word of
+        the subject phrase. The scan stops at a preposition, a cue, a quotation, a time or
+        the end of the clause."""
+        lex = self.lex
+        types = frozenset({"PERSON", "ORG"}) if media else frozenset({"PERSON"})
+        stop = min(limit, len(self.toks), j + (6 if headless else 16))
+        last = j - 1
+        sent = self.sent_of[j]
+        k = j
+        while k < stop:
+            t = self.toks[k]
+            if self.sent_of[k] != sent or self.in_marks[k] or k in self.time_start:
+                break
+            if t.text in (":", ".", "؟", "!", "?", "(", ")", "-", "–", "—"):
+                break
+            if k in self.cue_at or self.is_source_start(k) or self.filler[k]:
+                break
+            if "\n" in self.text[self.toks[k - 1].end : t.start]:
+                break
+            hit = self.mention_at.get(k)
+            if hit is not None and hit[0].type in types and self.eligible(k, types) is not None:
+                return hit[0], k
+            if self.is_punct(k):
+                if t.text in ("،", ",") or self.mark_tok[k]:
+                    k += 1
+                    continue
+                break
+            if (
+                self.is_word(k, lex.complementizers)
+                or self.is_word(k, lex.preps)
+                or self.is_word(k, lex.description_stops)
+                or self.is_word(k, lex.skips)
+                or self.is_word(k, lex.not_names)
+                or (headless and self.is_unnamed(k))
+            ):
+                break
+            if headless and k > j and not (self.is_nisba(k) or self.is_word(k, lex.titles)):
+                break  # الملياردير الروسي فلان: only a head noun, nisbas and titles
+            if hit is not None:  # a name of another kind ends the phrase after it
+                last = self.first_tok_at_or_after(hit[1].end) - 1
+                k = last + 1
+                continue
+            last = k
+            k += 1
+        return None, last
 
     def unknown_name(self, j: int, limit: int) -> str | None:
         """Up to four words at token ``j`` that look like a name no component recognised:
@@ -942,6 +1029,35 @@ class _Analysis:
     def after_an(self, i: int, sent: int) -> bool:
         """Whether token ``i`` follows عن in its sentence (``نقلت … عن`` X)."""
         return i > 0 and self.keys[i - 1] == "عن" and self.sent_of[i - 1] == sent
+
+    def cited(self, cue_i: int, boundary: int) -> _Who | None:
+        """``أوردت صحيفة X نقلا عن فلان أن …``: the one cited after نقلا عن is the speaker,
+        the subject of the cue (an outlet) the via."""
+        for src in self.sources:
+            i = src.first_i
+            if not (cue_i < i < boundary) or src.kind != "sourcing":
+                continue
+            if not (self.is_word(i, _CITING) and i + 1 < boundary and self.keys[i + 1] == "عن"):
+                continue
+            subj = self.subject_after(cue_i, i)
+            subj_ent = self.entity_by_id.get(subj.speaker or "") if subj is not None else None
+            if subj_ent is not None and subj_ent.type not in VIA_TYPES:
+                return None  # قال بوتين، نقلا عن وكالة …: the speaker is the subject
+            if src.entity is not None and src.entity.type in VIA_TYPES:
+                return None  # … نقلا عن وكالة X: X is the via
+            if src.entity is not None and src.entity.type in SPEAKER_TYPES:
+                who = _Who(speaker=src.entity.id, found=True)
+            elif src.text is not None:
+                who = _Who(speaker_text=src.text, found=True)
+            else:
+                w = self.subject_after(i + 1, boundary)
+                if w is None:
+                    return None
+                who = w
+            if subj_ent is not None:
+                who.via = (subj_ent.id,)
+            return who
+        return None
 
     def relay(self, cue_i: int, sent: int, boundary: int) -> tuple[_Who, str | None] | None:
         """``نقلت وكالة X عن Y (قوله) إن …``: (speaker Y, via X)."""
@@ -1212,6 +1328,10 @@ def _who(an: _Analysis, a: _Attr, last: _Last) -> tuple[_Who, bool]:
         if via is not None:
             who.via = (via,)
         return who, False
+    if cue.kind == "verb" and a.boundary_i > a.cue_i:
+        cited = an.cited(a.cue_i, a.boundary_i)
+        if cited is not None:
+            return cited, False
     if cue.kind == "participle":
         if last.sent == a.sent and (last.speaker or last.speaker_text):
             # رأى كرم «…»، مشيرا إلى «…»: the speaker of the clause the participle hangs on
