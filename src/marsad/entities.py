@@ -126,6 +126,11 @@ def _after_clitics(tok: Token, strip: int) -> int:
     return tok.start + n.starts[strip]
 
 
+def _in_url(urls: Sequence[tuple[int, int]], url_starts: Sequence[int], pos: int) -> bool:
+    k = bisect_right(url_starts, pos) - 1
+    return k >= 0 and pos < urls[k][1]
+
+
 class Matcher:
     """Finds KB names in a tokenised document."""
 
@@ -139,8 +144,9 @@ class Matcher:
         toks = doc.tokens
         urls = [(m.start(), m.end()) for m in _URL.finditer(doc.text)] if "/" in doc.text else []
         out: list[tuple[int, str]] = []
+        url_starts = [a for a, _ in urls]  # URL matches are sorted and disjoint
         for i, t in enumerate(toks):
-            if urls and any(a <= t.start < b for a, b in urls):
+            if urls and _in_url(urls, url_starts, t.start):
                 out.append((i, ""))  # nothing is matched inside a URL
                 continue
             if (

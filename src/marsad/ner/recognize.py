@@ -96,7 +96,7 @@ def recognize(
     then the new ones the model found."""
     by_kb_existing = {e.kb_id: i for i, e in enumerate(doc.entities) if e.kb_id}
     extra: dict[int, list[Span]] = {}
-    taken = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
+    taken = _Taken(sorted((m.start, m.end) for e in doc.entities for m in e.mentions))
     starts = [t.start for t in doc.tokens]
     groups: list[_Group] = []
     by_key: dict[tuple[str, str], _Group] = {}
@@ -115,7 +115,7 @@ def recognize(
                 continue
             start = span_toks[0].host_start
             end = span_toks[-1].end
-            if start >= end or _overlaps(taken, start, end):
+            if start >= end or taken.overlaps(start, end):
                 continue
             words = [
                 normalize_key(doc.text[t.host_start if i == 0 else t.start : t.end])
@@ -181,8 +181,22 @@ def _trim(toks: Sequence[Token]) -> Sequence[Token]:
     return toks[a:b]
 
 
-def _overlaps(taken: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in taken)
+class _Taken:
+    """Character ranges already covered by mentions (sorted by start), with the furthest
+    end of each prefix: whether a span overlaps one is a bisection, not a scan."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []
+        far = -1
+        for _, e in spans:
+            far = max(far, e)
+            self.reach.append(far)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some range (s, e) has ``s < end and start < e``."""
+        k = bisect_left(self.starts, end)  # ranges starting before ``end``
+        return k > 0 and self.reach[k - 1] > start
 
 
 def kb_linker() -> Linker | None:
