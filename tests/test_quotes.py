@@ -800,3 +800,44 @@ def test_outlet_citing_someone_is_the_via(seg: Pipeline) -> None:
 def test_unrecognised_outlet_citing_someone(seg: Pipeline) -> None:
     q = one(seg, "وأوردت نفس الصحيفة نقلا عن كمال الدراجي أن الحكومة ستستقيل.")
     assert q.speaker == "E17"
+
+
+def test_statement_issued_by_a_body_speaks_for_it(seg: Pipeline) -> None:
+    q = one(seg, "وقال بيان صادر عن وزارة الخارجية إن السفير استدعي للتشاور.")
+    assert q.speaker == "E8"
+
+
+def test_statement_of_an_unrecognised_body_keeps_its_words(seg: Pipeline) -> None:
+    q = one(seg, "ووصف بيان الرئاسة الحكم بأنه جائر.")
+    assert (q.speaker, q.speaker_text) == (None, "بيان الرئاسة")
+
+
+def test_the_statement_continues_its_issuer(seg: Pipeline) -> None:
+    doc = analyse(
+        seg,
+        "وقالت وزارة الخارجية في بيان إن الحوار مستمر. وأضاف البيان أن الوفد سيعود غدا.",
+    )
+    assert [q.speaker for q in doc.quotes] == ["E8", "E8"]
+
+
+def test_description_ends_at_a_comma(seg: Pipeline) -> None:
+    q = one(seg, "وشدد مسؤول في الوزارة، ولكنه أشار إلى أن الحدود ستبقى مفتوحة.")
+    assert q.speaker_text == "مسؤول في الوزارة"
+
+
+def test_description_takes_a_person_after_the_comma(seg: Pipeline) -> None:
+    q = one(seg, "وقال متحدث باسم الحزب، كمال الدراجي، إن الحزب سيشارك.")
+    assert q.speaker == "E17"
+
+
+def test_wahid_is_not_an_unnamed_source(seg: Pipeline) -> None:
+    doc = analyse(
+        seg,
+        "وقال بوتين إن العرض سيقدم مرة واحدة يوميا، وأشار إلى أن التذاكر نفدت.",
+    )
+    assert [q.speaker for q in doc.quotes] == ["E1", "E1"]
+
+
+def test_written_words_in_marks(seg: Pipeline) -> None:
+    q = one(seg, 'وكتب لافروف على تويتر "إن الغرب يتحمل مسؤولية هذا التصعيد الخطير".')
+    assert (q.speaker, q.cue, q.direct) == ("E11", "كتب", True)

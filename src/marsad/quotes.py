@@ -70,6 +70,7 @@ _TRIM_START = " \t\r\n\u00a0"
 _WORD_KINDS = frozenset({"word", "latin", "number"})
 _ENCLITICS = ("هما", "هم", "ها", "ه", "نا", "كم", "ني")
 _CONJ = "وف"
+_ISSUED = frozenset({"صادر", "الصادر", "صادره", "الصادره", "عن", "من"})
 _CITING = frozenset({"نقلا"})  # نقلا عن: the words are those of whoever follows عن
 
 
@@ -108,6 +109,7 @@ class Lexicon:
     description_stops: frozenset[str]
     statement_nouns: frozenset[str]
     preps: frozenset[str]
+    withheld: frozenset[str] = frozenset()
     #: sourcing and outlet phrases by their first word, in the order they are tried
     #: (sourcing before outlet, longest first): ``word → ((kind, phrase), …)``
     phrase_index: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
@@ -199,6 +201,7 @@ def load_lexicon() -> Lexicon:
         description_stops=_keys(d["description_stops"]),
         statement_nouns=_keys(d["statement_nouns"]),
         preps=_keys(d["prepositions"]),
+        withheld=_keys(d["withheld_name_verbs"]),
     )
 
 
@@ -515,6 +518,8 @@ class _Analysis:
     def is_unnamed(self, i: int) -> bool:
         """The head of an unnamed-source description: ``مصدر``, ``المصادر``, ``مسؤولون``."""
         u = self.lex.unnamed
+        if self.keys[i] in self.lex.not_names:
+            return False  # واحد is not و + أحد
         return any(k in u or (k.startswith("ال") and k[2:] in u) for k, _ in self.bare(i))
 
     def description_before(self, cue_i: int) -> str | None:
@@ -707,6 +712,14 @@ class _Analysis:
                     break
                 if tok.text in (":", ".", "؟", "!", "(", ")"):
                     break
+                if tok.text in ("،", ","):
+                    # مصدر في الوزارة، فلان: a person in apposition ends it; else the comma
+                    hit = self.mention_at.get(j + 1)
+                    if hit is not None and hit[0].type == "PERSON":
+                        end = hit[1].end
+                        break
+                    if not (j + 1 < len(self.toks) and self.is_word(j + 1, lex.withheld)):
+                        break  # … مسؤول كبير، طلب عدم نشر اسمه، goes on
                 c = self.cue_at_safe().get(j)
                 if (c is not None and not c[0].direct_only) or self.is_source_start(j):
                     break
@@ -841,6 +854,8 @@ class _Analysis:
                 continue
             if not chain and self.is_unnamed(j):
                 return self.described(j, limit)
+            if not chain and self.is_statement(j):
+                return self.statement_subject(j, limit)
             if self.is_word(j, lex.titles) or self.is_nisba(j) or self.is_word(j, lex.media):
                 if chain_start is None:
                     chain_start = j
@@ -894,6 +909,40 @@ class _Analysis:
             if name is not None:
                 return _Who(speaker_text=name, found=True)
         return None
+
+    def is_statement(self, i: int) -> bool:
+        """``بيان``, ``البيان``, ``التقرير``: a statement noun."""
+        nouns = self.lex.statement_nouns
+        return any(k in nouns or (k.startswith("ال") and k[2:] in nouns) for k, _ in self.bare(i))
+
+    def statement_subject(self, i: int, limit: int) -> _Who | None:
+        """A statement as the subject of the cue: ``قال بيان صادر عن الرئاسة`` and ``وصف بيان
+        الرئاسة`` speak for the body named; ``وأضاف البيان`` continues the previous speaker
+        (None); ``قال بيان`` alone keeps its words."""
+        k = i + 1
+        stop = min(limit, len(self.toks), i + 5)
+        while k < stop:
+            hit = self.mention_at.get(k)
+            if hit is not None and hit[0].type in SPEAKER_TYPES:
+                pre = normalize_key(self.text[self.toks[k].start : hit[1].start])
+                if pre in ("", "ل"):
+                    return _Who(speaker=hit[0].id, found=True)
+                return None
+            if self.keys[k] in _ISSUED or self.is_nisba(k):
+                k += 1
+                continue
+            break
+        if self.bare(i)[-1][0].startswith("ال"):
+            return None  # وأضاف البيان: the statement of the previous speaker
+        if (
+            k < stop
+            and not self.is_punct(k)
+            and (self.keys[k - 1] in ("عن", "من") or (k == i + 1 and self.keys[k].startswith("ال")))
+        ):
+            k += 1  # بيان صادر عن الرئاسة, بيان الرئاسة: the body, not a recognised name
+            while k < stop and self.is_nisba(k):
+                k += 1
+        return _Who(speaker_text=self.text[self.toks[i].start : self.toks[k - 1].end], found=True)
 
     def extended_subject(
         self, j: int, limit: int, media: bool, headless: bool
