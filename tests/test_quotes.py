@@ -841,3 +841,24 @@ def test_wahid_is_not_an_unnamed_source(seg: Pipeline) -> None:
 def test_written_words_in_marks(seg: Pipeline) -> None:
     q = one(seg, 'وكتب لافروف على تويتر "إن الغرب يتحمل مسؤولية هذا التصعيد الخطير".')
     assert (q.speaker, q.cue, q.direct) == ("E11", "كتب", True)
+
+
+def _with_people(seg: Pipeline, text: str, names: list[str]) -> Document:
+    doc = seg.analyze(text)
+    ents = []
+    for n, name in enumerate(names):
+        pos = text.index(name)
+        ents.append(Entity(f"P{n}", "PERSON", name, (Span(pos, pos + len(name), name),)))
+    return quotes_document(doc.replace(entities=tuple(ents)))
+
+
+def test_short_name_links_to_the_person_named_before(seg: Pipeline) -> None:
+    text = "التقى الوزير منصف العياري الوفد. وقال العياري إن اللقاء كان مثمرا."
+    doc = _with_people(seg, text, ["منصف العياري"])
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [("P0", None)]
+
+
+def test_short_name_shared_by_two_people_stays_unlinked(seg: Pipeline) -> None:
+    text = "التقى منصف العياري وسامي العياري الوفد. وقال العياري إن اللقاء كان مثمرا."
+    doc = _with_people(seg, text, ["منصف العياري", "سامي العياري"])
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "العياري")]

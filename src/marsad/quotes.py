@@ -910,6 +910,27 @@ class _Analysis:
                 return _Who(speaker_text=name, found=True)
         return None
 
+    def person_by_surname(self, words: str) -> str | None:
+        """``قال المرزوقي`` / ``وزير العدل فلان الجينز``: an unrecognised name whose last word is
+        the last word of exactly one person named in the document (their short name)."""
+        parts = normalize_key(words).split()
+        if not parts or len(parts[-1]) < 3 or self.is_unnamed_key(parts[0]):
+            return None
+        last = parts[-1]
+        found: set[str] = set()
+        for e in self.doc.entities:
+            if e.type != "PERSON":
+                continue
+            for m in e.mentions:
+                mw = normalize_key(m.text).split()
+                if len(mw) >= 2 and last in (mw[-1], _undefine((mw[-1],))[0], "ال" + mw[-1]):
+                    found.add(e.id)
+        return found.pop() if len(found) == 1 else None
+
+    def is_unnamed_key(self, k: str) -> bool:
+        u = self.lex.unnamed
+        return k in u or (k.startswith("ال") and k[2:] in u)
+
     def is_statement(self, i: int) -> bool:
         """``بيان``, ``البيان``, ``التقرير``: a statement noun."""
         nouns = self.lex.statement_nouns
@@ -1442,6 +1463,8 @@ def _resolve(an: _Analysis, attrs: list[_Attr]) -> list[Quote]:
     taken: list[tuple[int, int]] = []
     for a in attrs:
         who, inherited = _who(an, a, last)
+        if who.speaker is None and who.speaker_text and not inherited:
+            who.speaker = an.person_by_surname(who.speaker_text)
         lo, hi = a.start, a.end
         if a.marked:
             lo = min(lo, min(m.open_at for m in a.marked))
