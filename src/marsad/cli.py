@@ -16,10 +16,10 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from marsad.errors import Code, MarsadError
-from marsad.io import Record, read_path
+from marsad.io import Record, read_path, read_sidecar
 from marsad.model import Document
 
 FORMATS = ("json", "jsonl", "text", "html")
@@ -96,21 +96,6 @@ def _err(line: str) -> None:
     print(f"marsad: {line}", file=sys.stderr)
 
 
-def _sidecar(path: str) -> dict[str, Any]:
-    """Metadata from ``<stem>.meta.json`` beside a text/HTML input, if present."""
-    if path == "-":
-        return {}
-    p = Path(path)
-    meta = p.with_name(p.stem + ".meta.json")
-    if not meta.is_file():
-        return {}
-    try:
-        obj = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return obj if isinstance(obj, dict) else {}
-
-
 def _records(args: argparse.Namespace) -> Iterator[tuple[str, Record | MarsadError]]:
     """(output stem, record or error) for every input document, in order."""
     for path in args.paths:
@@ -121,7 +106,7 @@ def _records(args: argparse.Namespace) -> Iterator[tuple[str, Record | MarsadErr
             if isinstance(item, Record):
                 is_jsonl = ":" in item.source and item.source.rsplit(":", 1)[1].isdigit()
                 if not is_jsonl:
-                    meta = _sidecar(path)
+                    meta = read_sidecar(path)
                     item.id = item.id or meta.get("id") or (None if path == "-" else stem)
                     item.published = args.published or meta.get("published")
                     item.outlet = args.outlet or meta.get("outlet")

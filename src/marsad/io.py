@@ -43,6 +43,22 @@ class Record:
         return {"published": self.published, "outlet": self.outlet, "url": self.url, "id": self.id}
 
 
+def read_sidecar(path: str) -> dict[str, Any]:
+    """Metadata (id, published, outlet, url) from ``<stem>.meta.json`` beside a text or HTML
+    input, if there is one; ``{}`` otherwise."""
+    if path == "-":
+        return {}
+    p = Path(path)
+    meta = p.with_name(p.stem + ".meta.json")
+    if not meta.is_file():
+        return {}
+    try:
+        obj = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return obj if isinstance(obj, dict) else {}
+
+
 def decode(data: bytes, source: str = "-") -> str:
     """Bytes → text: UTF-8 (a BOM is dropped), or a coded error."""
     if len(data) > MAX_INPUT_BYTES:

@@ -169,19 +169,6 @@ def _count(path: str, fmt: str | None) -> int:
     return 1
 
 
-def _sidecar(path: str) -> dict[str, Any]:
-    """Metadata from ``<stem>.meta.json`` beside a text/HTML input, if present."""
-    p = Path(path)
-    meta = p.with_name(p.stem + ".meta.json")
-    if not meta.is_file():
-        return {}
-    try:
-        obj = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return obj if isinstance(obj, dict) else {}
-
-
 def iter_records(
     files: list[str],
     fmt: str | None = None,
@@ -189,7 +176,7 @@ def iter_records(
     outlet: str | None = None,
 ) -> Iterator[dict[str, Any] | MarsadError]:
     """Records (dicts) or errors for every document of the input files, in order."""
-    from marsad.io import Record, read_path
+    from marsad.io import Record, read_path, read_sidecar
 
     for path in files:
         for item in read_path(path, fmt):
@@ -206,7 +193,7 @@ def iter_records(
                 "warnings": [(c.value, m) for c, m in item.warnings],
             }
             if item.source == path:  # a whole text/HTML file: sidecar metadata, file name
-                meta = _sidecar(path)
+                meta = read_sidecar(path)
                 for k in ("published", "outlet", "url", "id"):
                     rec[k] = rec[k] or meta.get(k)
                 rec["id"] = rec["id"] or Path(path).stem
