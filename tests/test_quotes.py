@@ -853,12 +853,12 @@ def _with_people(seg: Pipeline, text: str, names: list[str]) -> Document:
 
 
 def test_short_name_links_to_the_person_named_before(seg: Pipeline) -> None:
-    text = "التقى الوزير منصف العياري الوفد. وقال العياري إن اللقاء كان مثمرا."
-    doc = _with_people(seg, text, ["منصف العياري"])
+    text = "التقى الوزير منصف مرزوق الوفد. وقال مرزوق إن اللقاء كان مثمرا."
+    doc = _with_people(seg, text, ["منصف مرزوق"])
     assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [("P0", None)]
 
 
 def test_short_name_shared_by_two_people_stays_unlinked(seg: Pipeline) -> None:
-    text = "التقى منصف العياري وسامي العياري الوفد. وقال العياري إن اللقاء كان مثمرا."
-    doc = _with_people(seg, text, ["منصف العياري", "سامي العياري"])
-    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "العياري")]
+    text = "التقى منصف مرزوق وسامي مرزوق الوفد. وقال مرزوق إن اللقاء كان مثمرا."
+    doc = _with_people(seg, text, ["منصف مرزوق", "سامي مرزوق"])
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "مرزوق")]
