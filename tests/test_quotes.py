@@ -862,3 +862,28 @@ def test_short_name_shared_by_two_people_stays_unlinked(seg: Pipeline) -> None:
     text = "التقى منصف مرزوق وسامي مرزوق الوفد. وقال مرزوق إن اللقاء كان مثمرا."
     doc = _with_people(seg, text, ["منصف مرزوق", "سامي مرزوق"])
     assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [(None, "مرزوق")]
+
+
+def test_text_view_shows_speaker_via_cue_and_stance(seg: Pipeline) -> None:
+    from marsad.render import to_html, to_text
+
+    text = (
+        "حذر بوتين، بحسب وكالة ريا نوفوستي، من أن التصعيد خطير. "
+        'وقال مصدر مطلع: "الوضع هادئ في العاصمة منذ الصباح الباكر".'
+    )
+    doc = analyse(seg, text)
+    names_en = {"E1": "Vladimir Putin", "E3": "RIA Novosti"}
+    doc = doc.replace(
+        entities=tuple(
+            Entity(e.id, e.type, e.name_ar, e.mentions, name_en=names_en.get(e.id))
+            for e in doc.entities
+        )
+    )
+    out = to_text(doc)
+    section = out.split("-- quotes\n", 1)[1]
+    assert "indirect, stance warn, cue حذر" in section
+    assert "speaker: فلاديمير بوتين = Vladimir Putin; via: ريا نوفوستي = RIA Novosti" in section
+    assert "direct, stance describe, cue قال" in section
+    assert "speaker: «مصدر مطلع» (unlinked); via: -" in section
+    page = to_html(doc)
+    assert "indirect quote by فلاديمير بوتين (Vladimir Putin) via RIA Novosti; cue حذر" in page

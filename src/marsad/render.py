@@ -65,11 +65,27 @@ def to_text(doc: Document) -> str:
             out.append(f"  {qt.start}-{qt.end} {qt.text} → {approx}{qt.value} {unit}".rstrip())
     if doc.quotes:
         out.append("-- quotes")
+        ents = {e.id: e for e in doc.entities}
+
+        def both(eid: str) -> str:
+            e = ents.get(eid)
+            if e is None:
+                return eid
+            return f"{e.name_ar} = {e.name_en}" if e.name_en else e.name_ar
+
         for q in doc.quotes:
-            who = names.get(q.speaker or "", q.speaker_text or "?")
-            via = f" via {names.get(q.via, q.via)}" if q.via else ""
+            if q.speaker:
+                who = both(q.speaker)
+            elif q.speaker_text:
+                who = f"«{q.speaker_text}» (unlinked)"
+            else:
+                who = "?"
+            chain = q.via_chain or ((q.via,) if q.via else ())
+            via = " ← ".join(both(v) for v in chain) if chain else "-"
             kind = "direct" if q.direct else "indirect"
-            out.append(f"  {who}{via} ({q.cue or '-'}, {kind}): {_short(q.text)}")
+            out.append(f"  {q.start}-{q.end} {kind}, stance {q.stance or '-'}, cue {q.cue or '-'}")
+            out.append(f"    speaker: {who}; via: {via}")
+            out.append(f"    «{_short(q.text)}»")
     if doc.events:
         out.append("-- events")
         for v in doc.events:
@@ -104,8 +120,16 @@ def _marks(doc: Document) -> list[tuple[int, int, str, str]]:
         cands.append((v.trigger.start, v.trigger.end, "trigger", f"event: {v.type}"))
     for q in doc.quotes:
         sp = names.get(q.speaker or "")
-        who = sp.name_en or sp.name_ar if sp else (q.speaker_text or "?")
-        cands.append((q.start, q.end, "quote", f"quote by {who}"))
+        who = f"{sp.name_ar} ({sp.name_en})" if sp and sp.name_en else (sp.name_ar if sp else "")
+        who = who or q.speaker_text or "?"
+        vias = [names[v].name_en or names[v].name_ar if v in names else v for v in q.via_chain]
+        if not vias and q.via:
+            vias = [names[q.via].name_ar if q.via in names else q.via]
+        tip = f"{'direct' if q.direct else 'indirect'} quote by {who}"
+        tip += f" via {' ← '.join(vias)}" if vias else ""
+        tip += f"; cue {q.cue}" if q.cue else ""
+        tip += f"; stance {q.stance}" if q.stance else ""
+        cands.append((q.start, q.end, "quote", tip))
     cands.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     out: list[tuple[int, int, str, str]] = []
     last = 0
