@@ -887,3 +887,32 @@ def test_text_view_shows_speaker_via_cue_and_stance(seg: Pipeline) -> None:
     assert "speaker: «مصدر مطلع» (unlinked); via: -" in section
     page = to_html(doc)
     assert "indirect quote by فلاديمير بوتين (Vladimir Putin) via RIA Novosti; cue حذر" in page
+
+
+def test_counterpart_after_a_complete_title_is_not_the_speaker(seg: Pipeline) -> None:
+    text = (
+        "التقى وزير الخارجية الروسي سيرغي لافروف الوفد. "
+        "ودعا وزير الخارجية الروسي نظيره الإيراني مسعود بيزشكيان إلى أن يزور موسكو."
+    )
+    doc = analyse(seg, text)
+    assert [q.speaker for q in doc.quotes] == ["E11"]
+
+
+def test_preposition_before_words_in_marks_is_not_a_head_noun(seg: Pipeline) -> None:
+    doc = analyse(seg, 'وكان بوتين قد التقى الوفد. ووصفت بـ"الخطيرة" أن الوضع يتدهور.')
+    assert all(q.speaker_text != 'بـ"الخطيرة"' for q in doc.quotes)
+
+
+def test_outlet_spoken_to_in_marks_is_not_the_speaker(seg: Pipeline) -> None:
+    doc = analyse(seg, 'وقال بوتين إن الاجتماع مفيد. وقال لقناة "الغد" الروسية أن الحوار مستمر.')
+    assert [(q.speaker, q.speaker_text) for q in doc.quotes] == [("E1", None)] * 2
+
+
+def test_complementizer_inside_a_name_in_marks(seg: Pipeline) -> None:
+    q = one(seg, 'قالت شبكة "سي.إن.إن" الإخبارية، نقلا عن ثلاثة مسؤولين، إن الهجوم كان مدبرا.')
+    assert q.text == "الهجوم كان مدبرا"
+
+
+def test_description_with_a_nisba_and_a_person_after_the_comma(seg: Pipeline) -> None:
+    q = one(seg, 'ويؤكد أحد أصدقائه، المغربي كمال الدراجي، "إنه طباخ ماهر".')
+    assert q.speaker == "E17"

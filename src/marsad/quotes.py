@@ -714,7 +714,14 @@ class _Analysis:
                     break
                 if tok.text in ("،", ","):
                     # مصدر في الوزارة، فلان: a person in apposition ends it; else the comma
-                    hit = self.mention_at.get(j + 1)
+                    nx = j + 1
+                    while (
+                        nx < min(len(self.toks), j + 4)
+                        and nx not in self.mention_at
+                        and (self.is_nisba(nx) or self.is_word(nx, lex.titles))
+                    ):
+                        nx += 1  # أحد أصدقائه، المغربي فلان
+                    hit = self.mention_at.get(nx) if nx < len(self.toks) else None
                     if hit is not None and hit[0].type == "PERSON":
                         end = hit[1].end
                         break
@@ -847,6 +854,10 @@ class _Analysis:
             el = self.eligible(j)
             if el is not None:
                 return _Who(speaker=el[0].id, found=True)
+            if chain and j in self.short_name:
+                named = True  # جريدة "الخبر" الجزائرية: the name in marks belongs to the chain
+                j += 1
+                continue
             if self.is_punct(j):
                 break
             if self.is_word(j, lex.skips) and not chain:
@@ -860,10 +871,6 @@ class _Analysis:
                 if chain_start is None:
                     chain_start = j
                 chain.append(self.bare(j)[-1][0] if self.keys[j][0] in _CONJ else self.keys[j])
-                j += 1
-                continue
-            if chain and j in self.short_name:
-                named = True  # جريدة "الخبر" الجزائرية: the name in marks belongs to the chain
                 j += 1
                 continue
             break
@@ -880,13 +887,25 @@ class _Analysis:
         ):
             # وزير العدل البلجيكي كوين جينز / رئيس كتلة الحزب، فلان / الملياردير الروسي فلان:
             # the title runs on (a complement) up to the name in apposition
-            hit, last_i = self.extended_subject(j, limit, media, headless=not chain)
+            hit, last_i = self.extended_subject(
+                j, limit, media, headless=not chain, complete=complete
+            )
             if hit is not None:
                 return _Who(speaker=hit.id, found=True)
             if chain and last_i >= j:
                 text = self.text[self.toks[head].start : self.toks[last_i].end]
                 return _Who(speaker_text=text, found=True)
-            if not chain and j + 1 in self.short_name and self.mark_tok[j + 1]:
+            hk = self.keys[j]
+            if (
+                not chain
+                and j + 1 in self.short_name
+                and self.mark_tok[j + 1]
+                and self.toks[j].kind == "word"
+                and len(hk) >= 3
+                and not (hk[:1] in "لب" and len(hk) > 3)  # لقناة "…": the addressee
+                and not self.toks[j].text.endswith("ـ")
+                and not self.is_word(j, lex.preps)
+            ):
                 # منظمة "أنا يقظ": a head noun and the name in marks
                 k = j + 1
                 while k + 1 < len(self.toks) and k + 1 in self.short_name:
@@ -966,13 +985,15 @@ class _Analysis:
         return _Who(speaker_text=self.text[self.toks[i].start : self.toks[k - 1].end], found=True)
 
     def extended_subject(
-        self, j: int, limit: int, media: bool, headless: bool
+        self, j: int, limit: int, media: bool, headless: bool, complete: bool = False
     ) -> tuple[Entity | None, int]:
         """From token ``j`` (the word after a title chain), the person named in apposition
         before the reported words (an outlet too after a media word), and the last word of
         the subject phrase. The scan stops at a preposition, a cue, a quotation, a time or
-        the end of the clause."""
+        the end of the clause. After a complete title (``وزير الخارجية الفلسطيني``) a
+        nisba or title before the name describes someone else (``نظيره البريطاني فلان``)."""
         lex = self.lex
+        described = False
         types = frozenset({"PERSON", "ORG"}) if media else frozenset({"PERSON"})
         stop = min(limit, len(self.toks), j + (6 if headless else 16))
         last = j - 1
@@ -990,7 +1011,15 @@ class _Analysis:
                 break
             hit = self.mention_at.get(k)
             if hit is not None and hit[0].type in types and self.eligible(k, types) is not None:
+                if complete and described:
+                    return None, j - 1
                 return hit[0], k
+            if (
+                k > j
+                and (self.is_nisba(k) or self.is_word(k, lex.titles))
+                and self.keys[k - 1].endswith(_ENCLITICS)
+            ):
+                described = True  # نظيره البريطاني: someone else, described
             if self.is_punct(k):
                 if t.text in ("،", ",") or self.mark_tok[k]:
                     k += 1
@@ -1013,7 +1042,7 @@ class _Analysis:
                 continue
             last = k
             k += 1
-        return None, last
+        return None, (j - 1 if complete and described else last)
 
     def unknown_name(self, j: int, limit: int) -> str | None:
         """Up to four words at token ``j`` that look like a name no component recognised:
@@ -1224,6 +1253,8 @@ def find_quotes(doc: Document, lex: Lexicon | None = None) -> tuple[list[Quote],
 def _is_complementizer(an: _Analysis, j: int) -> bool:
     if not an.is_word(j, an.lex.complementizers) or an.in_name[j]:
         return False  # بان كي مون is a name
+    if j in an.short_name and j > 0 and not an.mark_tok[j - 1]:
+        return False  # "سي.إن.إن" is a name; "إنه طباخ ماهر" opens a report
     return not (j > 0 and an.is_word(j - 1, an.lex.blockers))
 
 
