@@ -916,3 +916,8 @@ def test_complementizer_inside_a_name_in_marks(seg: Pipeline) -> None:
 def test_description_with_a_nisba_and_a_person_after_the_comma(seg: Pipeline) -> None:
     q = one(seg, 'ويؤكد أحد أصدقائه، المغربي كمال الدراجي، "إنه طباخ ماهر".')
     assert q.speaker == "E17"
+
+
+def test_feminine_complement_is_not_a_possessive(seg: Pipeline) -> None:
+    q = one(seg, "وقال نائب الأمين العام للجامعة السفير كمال الدراجي إن القمة ستعقد في موعدها.")
+    assert q.speaker == "E17"

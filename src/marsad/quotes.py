@@ -950,6 +950,11 @@ class _Analysis:
         u = self.lex.unnamed
         return k in u or (k.startswith("ال") and k[2:] in u)
 
+    def has_enclitic(self, i: int) -> bool:
+        """``نظيره``, ``زملاءها``: a noun with a possessive pronoun (``الجامعة`` has none)."""
+        k = normalize(self.toks[i].text).text
+        return not k.startswith("ال") and len(k) > 3 and k.endswith(_ENCLITICS)
+
     def is_statement(self, i: int) -> bool:
         """``بيان``, ``البيان``, ``التقرير``: a statement noun."""
         nouns = self.lex.statement_nouns
@@ -1017,7 +1022,7 @@ class _Analysis:
             if (
                 k > j
                 and (self.is_nisba(k) or self.is_word(k, lex.titles))
-                and self.keys[k - 1].endswith(_ENCLITICS)
+                and self.has_enclitic(k - 1)
             ):
                 described = True  # نظيره البريطاني: someone else, described
             if self.is_punct(k):
