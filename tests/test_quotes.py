@@ -921,3 +921,8 @@ def test_description_with_a_nisba_and_a_person_after_the_comma(seg: Pipeline) ->
 def test_feminine_complement_is_not_a_possessive(seg: Pipeline) -> None:
     q = one(seg, "وقال نائب الأمين العام للجامعة السفير كمال الدراجي إن القمة ستعقد في موعدها.")
     assert q.speaker == "E17"
+
+
+def test_hyphenated_place_in_the_title(seg: Pipeline) -> None:
+    q = one(seg, "وقال رئيس حكومة ولاية بادن-فورتمبرغ الألمانية كمال الدراجي إن الولاية آمنة.")
+    assert q.speaker == "E17"

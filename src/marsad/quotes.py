@@ -1008,6 +1008,11 @@ class _Analysis:
             t = self.toks[k]
             if self.sent_of[k] != sent or self.in_marks[k] or k in self.time_start:
                 break
+            if t.text in ("-", "–") and k + 1 < len(self.toks):
+                nxt = self.toks[k + 1]
+                if self.toks[k - 1].end == t.start and t.end == nxt.start:
+                    k += 1  # بادن-فورتمبرغ: a hyphen inside a name
+                    continue
             if t.text in (":", ".", "؟", "!", "?", "(", ")", "-", "–", "—"):
                 break
             if k in self.cue_at or self.is_source_start(k) or self.filler[k]:
