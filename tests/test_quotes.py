@@ -926,3 +926,17 @@ def test_feminine_complement_is_not_a_possessive(seg: Pipeline) -> None:
 def test_hyphenated_place_in_the_title(seg: Pipeline) -> None:
     q = one(seg, "وقال رئيس حكومة ولاية بادن-فورتمبرغ الألمانية كمال الدراجي إن الولاية آمنة.")
     assert q.speaker == "E17"
+
+
+def test_definite_noun_and_nisbas_before_the_clause(seg: Pipeline) -> None:
+    q = one(seg, "وأعلن المرصد الفلكي الوطني، أن شهر رمضان سيكون ثلاثين يوما.")
+    assert (q.speaker, q.speaker_text) == (None, "المرصد الفلكي الوطني")
+
+
+def test_description_that_named_a_person_before(seg: Pipeline) -> None:
+    text = (
+        "قال المحلل السياسي اللبناني ومدير مركز الدراسات كمال الدراجي إن الأزمة ستطول. "
+        "وذكرت تقارير أن الوساطة فشلت. وأضاف المحلل السياسي أن الحل سياسي."
+    )
+    doc = analyse(seg, text)
+    assert [q.speaker for q in doc.quotes][-1] == "E17"

@@ -915,6 +915,25 @@ class _Analysis:
                 return _Who(
                     speaker_text=self.text[self.toks[j].start : self.toks[k].end], found=True
                 )
+            bk = self.bare(j)[-1][0] if hk[:1] in _CONJ else hk
+            if not chain and bk.startswith("ال") and len(bk) >= 5 and not self.in_name[j]:
+                # أعلن المرصد الملكي السعودي، أن: a definite noun and its nisbas, then the
+                # clause boundary, is the subject
+                k = j + 1
+                while k < min(limit, len(self.toks)) and self.is_nisba(k):
+                    k += 1
+                if k > j + 1 and (
+                    k >= min(limit, len(self.toks))
+                    or self.toks[k].text in ("،", ",")
+                    or _is_complementizer(self, k)
+                ):
+                    named_before = self.named_with(j, k)
+                    if named_before is not None:  # المحلل السياسي فلان … وأضاف المحلل السياسي
+                        return _Who(speaker=named_before, found=True)
+                    return _Who(
+                        speaker_text=self.text[self.toks[j].start : self.toks[k - 1].end],
+                        found=True,
+                    )
         if chain and chain_start is not None:
             tup = tuple(chain)
             eid = None if named else self.resolve_title(tup, self.toks[cue_i].start)
@@ -927,6 +946,23 @@ class _Analysis:
             name = self.unknown_name(j, limit)
             if name is not None:
                 return _Who(speaker_text=name, found=True)
+        return None
+
+    def named_with(self, lo: int, hi: int) -> str | None:
+        """The person named after the same words (tokens ``lo:hi``) earlier in the document,
+        in apposition: ``المحلل السياسي فلان`` … ``المحلل السياسي``."""
+        words = [self.bare(i)[-1][0] for i in range(lo, hi)]
+        n = len(words)
+        for t in range(lo - n, -1, -1):
+            if [self.bare(i)[-1][0] for i in range(t, t + n)] != words:
+                continue
+            hit = self.mention_at.get(t + n)
+            if hit is not None and hit[0].type == "PERSON":
+                return hit[0].id
+            if t + n < len(self.toks):  # المحلل السياسي اللبناني ومدير مركز … فلان
+                ent, _ = self.extended_subject(t + n, len(self.toks), False, False)
+                if ent is not None:
+                    return ent.id
         return None
 
     def person_by_surname(self, words: str) -> str | None:
