@@ -940,3 +940,23 @@ def test_description_that_named_a_person_before(seg: Pipeline) -> None:
     )
     doc = analyse(seg, text)
     assert [q.speaker for q in doc.quotes][-1] == "E17"
+
+
+def test_spokesperson_of_a_person_is_not_that_person(seg: Pipeline) -> None:
+    q = one(seg, "وقالت الناطقة باسم بوتين، في رسالة إلكترونية، إن الزيارة تأجلت.")
+    assert q.speaker != "E1" and q.speaker_text is not None
+
+
+def test_place_after_a_noun_is_not_the_subject(seg: Pipeline) -> None:
+    q = one(seg, "وتشهد محافظة طهران هدوءا حذرا، مشيرة إلى أن الأسواق فتحت أبوابها.")
+    assert q.speaker != "E6"
+
+
+def test_body_with_a_complement_in_lam(seg: Pipeline) -> None:
+    q = one(seg, "واعتبر المرصد السوري لحقوق الإنسان، في تقرير له، أن القرار خطير.")
+    assert (q.speaker, q.speaker_text) == (None, "المرصد السوري لحقوق الإنسان")
+
+
+def test_body_in_a_title_is_not_the_speaker_named_after_it(seg: Pipeline) -> None:
+    q = one(seg, "وأكد وكيل وزارة الخارجية السفير كمال الدراجي، أن التصريحات مرفوضة.")
+    assert q.speaker == "E17"

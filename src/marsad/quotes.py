@@ -110,6 +110,7 @@ class Lexicon:
     statement_nouns: frozenset[str]
     preps: frozenset[str]
     withheld: frozenset[str] = frozenset()
+    place_heads: frozenset[str] = frozenset()
     #: sourcing and outlet phrases by their first word, in the order they are tried
     #: (sourcing before outlet, longest first): ``word → ((kind, phrase), …)``
     phrase_index: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
@@ -202,6 +203,7 @@ def load_lexicon() -> Lexicon:
         statement_nouns=_keys(d["statement_nouns"]),
         preps=_keys(d["prepositions"]),
         withheld=_keys(d["withheld_name_verbs"]),
+        place_heads=_keys(d["place_heads"]),
     )
 
 
@@ -780,11 +782,12 @@ class _Analysis:
             hit = self.mention_at.get(j)
             if hit is None:
                 continue
+            if j > 0 and self.keys[j - 1] == "باسم":
+                body = body or hit[0]  # الناطقة باسم فلان: who it speaks for, not the speaker
+                continue
             if hit[0].type == "PERSON":
                 return _Who(speaker=hit[0].id, found=True)
-            if j > 0 and self.keys[j - 1] == "باسم" and body is None:
-                body = hit[0]
-        if body is not None and body.type in SPEAKER_TYPES:
+        if body is not None and body.type in SPEAKER_TYPES and body.type != "PERSON":
             return _Who(speaker=body.id, found=True)
         return _Who(speaker_text=text, found=True)
 
@@ -853,6 +856,11 @@ class _Analysis:
                 return _Who(speaker=ref[0], found=True)
             el = self.eligible(j)
             if el is not None:
+                if chain and not chain[-1].startswith("ال") and el[0].type != "PERSON":
+                    # وكيل وزارة الخارجية السفير فلان: the body is the title's complement
+                    person, _ = self.extended_subject(j, limit, False, False)
+                    if person is not None:
+                        return _Who(speaker=person.id, found=True)
                 return _Who(speaker=el[0].id, found=True)
             if chain and j in self.short_name:
                 named = True  # جريدة "الخبر" الجزائرية: the name in marks belongs to the chain
@@ -920,8 +928,17 @@ class _Analysis:
                 # أعلن المرصد الملكي السعودي، أن: a definite noun and its nisbas, then the
                 # clause boundary, is the subject
                 k = j + 1
-                while k < min(limit, len(self.toks)) and self.is_nisba(k):
+                end_l = min(limit, len(self.toks))
+                while k < end_l and self.is_nisba(k):
                     k += 1
+                if k > j + 1 and k < end_l and self.keys[k][:1] == "ل" and len(self.keys[k]) > 3:
+                    # المرصد السوري لحقوق الإنسان: a complement with ل
+                    m = k + 1
+                    while m < min(end_l, k + 3) and self.toks[m].kind == "word":
+                        if self.is_word(m, lex.complementizers) or self.is_word(m, lex.preps):
+                            break
+                        m += 1
+                    k = m
                 if k > j + 1 and (
                     k >= min(limit, len(self.toks))
                     or self.toks[k].text in ("،", ",")
@@ -1150,7 +1167,7 @@ class _Analysis:
             if self.in_marks[i] or self.filler[i]:
                 continue
             el = self.eligible(i)
-            if el is not None and not self.after_an(i, sent):
+            if el is not None and not self.after_an(i, sent) and not self.genitive_place(i, sent):
                 return _Who(speaker=el[0].id, found=True)
             ref = self.title_ref.get(i)
             if (
@@ -1170,6 +1187,18 @@ class _Analysis:
             ):
                 return self.described(i, cue_i)
         return None
+
+    def genitive_place(self, i: int, sent: int) -> bool:
+        """A place named after a noun (``محافظة عدن``, ``شمال مالي``: a feminine noun or a
+        word of ``place_heads``) is a complement, not the subject of the clause."""
+        hit = self.mention_at.get(i)
+        if hit is None or hit[0].type != "GPE" or i == 0 or self.sent_of[i - 1] != sent:
+            return False
+        prev = i - 1
+        if self.is_punct(prev) or prev in self.cue_at:
+            return False
+        word = normalize(self.toks[prev].text).text
+        return word.endswith("ة") or self.is_word(prev, self.lex.place_heads)
 
     def after_an(self, i: int, sent: int) -> bool:
         """Whether token ``i`` follows عن in its sentence (``نقلت … عن`` X)."""
