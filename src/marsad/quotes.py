@@ -855,6 +855,15 @@ class _Analysis:
             if ref is not None and not chain and ref[0] is not None:
                 return _Who(speaker=ref[0], found=True)
             el = self.eligible(j)
+            if el is not None and chain and el[0].type == "PERSON" and chain[-1] == "باسم":
+                # الناطقة باسم فلان جيسي شاهين: the person spoken for is not the speaker
+                after = el[1]
+                person, last_i = self.extended_subject(after, limit, False, False)
+                if person is not None:
+                    return _Who(speaker=person.id, found=True)
+                end_i = max(last_i, after - 1)
+                text = self.text[self.toks[chain_start or j].start : self.toks[end_i].end]
+                return _Who(speaker_text=text, found=True)
             if el is not None:
                 if chain and not chain[-1].startswith("ال") and el[0].type != "PERSON":
                     # وكيل وزارة الخارجية السفير فلان: the body is the title's complement
