@@ -39,6 +39,7 @@ ENTITIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "E16": ("GPE", ("لبنان",)),
     "E17": ("PERSON", ("كمال الدراجي", "الدراجي")),
     "E18": ("ORG", ("صحيفة الفجر",)),
+    "E19": ("ORG", ("تويتر",)),
 }
 
 
@@ -960,3 +961,8 @@ def test_body_with_a_complement_in_lam(seg: Pipeline) -> None:
 def test_body_in_a_title_is_not_the_speaker_named_after_it(seg: Pipeline) -> None:
     q = one(seg, "وأكد وكيل وزارة الخارجية السفير كمال الدراجي، أن التصريحات مرفوضة.")
     assert q.speaker == "E17"
+
+
+def test_name_in_marks_after_a_preposition_is_not_the_subject(seg: Pipeline) -> None:
+    q = one(seg, 'وفي تسجيل بث على "تويتر"، خاطب بوتين الإيرانيين قائلا إن العلاقات ممتازة.')
+    assert q.speaker == "E1"

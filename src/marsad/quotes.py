@@ -593,7 +593,10 @@ class _Analysis:
         prefix = normalize_key(self.text[tok.start : m.start]).lstrip(_CONJ)
         if any(ch in prefix for ch in "لبك"):
             return None
-        if i > 0 and self.is_word(i - 1, self.lex.preps):
+        p = i - 1
+        while p >= 0 and self.mark_tok[p]:
+            p -= 1  # على "تويتر": the preposition before the marks
+        if p >= 0 and self.is_word(p, self.lex.preps):
             return None
         return ent, self.first_tok_at_or_after(m.end)
 
