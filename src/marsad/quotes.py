@@ -12,12 +12,17 @@
   the ``entity_refs`` the entities component leaves in ``doc.meta``, else a person named
   earlier in the document with the same title). Unnamed sources (``مصدر مطلع``) and groups
   (``مسؤولون إيرانيون``) leave the speaker null and keep the description in
-  ``speaker_text``; so does a name no entity covers (``قال كامبل لرويترز``).
+  ``speaker_text``; so does a name no entity covers (``قال كامبل لرويترز``). A title runs on
+  through its complement to the name in apposition (``رئيس كتلة الحزب، فلان``,
+  ``وزير الابتكار الكندي، فلان``); a head noun keeps a name in marks (``منظمة "أنا يقظ"``); a
+  statement speaks for its issuer (``بيان صادر عن الرئاسة``; ``وأضاف البيان`` continues);
+  a short name links to the one person of the document with that last name (``المرزوقي``).
 * **Stance** comes from the cue's lexicon entry: affirm, warn, deny, accuse, demand, promise
   or describe.
 * **Via** is the outlet that relayed the words (``بحسب ما أوردته وكالة … ريا نوفوستي``,
   ``نقلت صحيفة … عن``, ``في تصريحات لقناة …``), up to two links (``via_chain``). An outlet
-  speaking for itself is the speaker.
+  speaking for itself is the speaker; ``أوردت صحيفة X نقلا عن فلان`` makes فلان the speaker
+  and X the via.
 
 The lexicon is ``data/quotes.yaml``; :func:`load_lexicon` reads it once.
 """
