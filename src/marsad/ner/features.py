@@ -27,6 +27,7 @@ _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _WINDOW_KEYS = ("w", "h", "c1", "c2", "c3", "c4", "hc2", "hc3", "hc4", "s2", "p2", "k", "fq", "g")
 
 Gazetteer = Callable[[str], Sequence[str]]
+_WordFeats = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
 
 #: Words whose features are kept (least recently used first out): frequent words stay, and a
 #: worker's memory stays flat however many documents it reads (about 1 KB a word).
@@ -47,7 +48,9 @@ class Featurizer:
         # shared one (``Lexicon.add``), which would change the features under the model
         self.segmenter = segmenter or Segmenter(default_lexicon.__wrapped__())
         self.gazetteer = gazetteer
-        self._cache: OrderedDict[str, tuple[list[str], dict[int, list[str]]]] = OrderedDict()
+        # word → (own features, window features by offset + 2); tuples of strings only, which
+        # the garbage collector stops tracking, so a full cache costs no collection time
+        self._cache: OrderedDict[str, _WordFeats] = OrderedDict()
 
     def word_features(self, token: str) -> dict[str, str]:
         """The features of one word, as ``name → value``."""
@@ -108,15 +111,18 @@ class Featurizer:
                 f["g"] = "|".join(sorted(g))
         return f
 
-    def _word(self, token: str) -> tuple[list[str], dict[int, list[str]]]:
+    def _word(self, token: str) -> _WordFeats:
         cache = self._cache
         hit = cache.get(token)
         if hit is not None:
             cache.move_to_end(token)
             return hit
         f = self.word_features(token)
-        own = [f"{k}={v}" for k, v in f.items()]
-        win = {off: [f"{off}{k}={f[k]}" for k in _WINDOW_KEYS if k in f] for off in (-2, -1, 1, 2)}
+        own = tuple(f"{k}={v}" for k, v in f.items())
+        win = tuple(
+            tuple(f"{off}{k}={f[k]}" for k in _WINDOW_KEYS if k in f) if off else ()
+            for off in (-2, -1, 0, 1, 2)
+        )
         cache[token] = (own, win)
         if len(cache) > WORD_CACHE_SIZE:
             cache.popitem(last=False)
@@ -133,7 +139,7 @@ class Featurizer:
             for off in (-2, -1, 1, 2):
                 j = i + off
                 if 0 <= j < n:
-                    feats.extend(words[j][1][off])
+                    feats.extend(words[j][1][off + 2])
                 elif off in (-1, 1):
                     feats.append("BOS" if off < 0 else "EOS")
             if i > 0:
