@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -1385,11 +1385,16 @@ def _attributions(an: _Analysis) -> list[_Attr]:
     lex = an.lex
     out: list[_Attr] = []
     marked_by_open = sorted(an.marked, key=lambda m: m.open_at)
+    mark_opens = [m.open_at for m in marked_by_open]
+    # sourcing phrases by position, each with its rank in an.sources (the order tried)
+    src_at = sorted((an.toks[src.first_i].start, k, src) for k, src in enumerate(an.sources))
+    src_pos = [x[0] for x in src_at]
     claimed: set[int] = set()  # marked quotations already attributed
     for si, sent in enumerate(an.sents):
         toks = an.sent_toks[si]
         if not toks:
             continue
+        cur: list[_Attr] = []  # this sentence's attributions (kept apart: linear in length)
         cues = [i for i in toks if i in an.cue_at]
         # indirect: cue … إن/أن
         for ci in cues:
@@ -1410,9 +1415,9 @@ def _attributions(an: _Analysis) -> list[_Attr]:
             if _is_question(an, comp, si):
                 continue
             start = an.toks[comp].end
-            out.append(_Attr(ci, comp, start, sent.end, False, si))
+            cur.append(_Attr(ci, comp, start, sent.end, False, si))
         # clip each indirect clause at the next attribution in the sentence
-        mine = [a for a in out if a.sent == si and not a.direct]
+        mine = list(cur)
         embedded: list[_Attr] = []
         for a, b in itertools.pairwise(mine):
             assert b.cue_i is not None
@@ -1423,21 +1428,24 @@ def _attributions(an: _Analysis) -> list[_Attr]:
                 a.end = min(a.end, an.toks[bi].start)
             else:
                 embedded.append(b)  # أعلن أن الأبحاث … كشفت أن …: one report, to the end
-        out = [a for a in out if a not in embedded]
+        cur = [a for a in cur if a not in embedded]
         mine = [a for a in mine if a not in embedded]
         for a in mine:
-            # a trailing sourcing phrase after a comma is not part of the clause
-            for src in an.sources:
-                p = an.toks[src.first_i].start
-                if a.start < p < a.end and src.first_i > 0:
+            # a trailing sourcing phrase after a comma is not part of the clause (the first
+            # such phrase in an.sources order)
+            inside = src_at[bisect_right(src_pos, a.start) : bisect_left(src_pos, a.end)]
+            for _p, _k, src in sorted(inside, key=lambda x: x[1]):
+                if src.first_i > 0:
                     prev = an.toks[src.first_i - 1].text
                     if prev in ("،", ","):
                         a.end = an.toks[src.first_i - 1].start
                         break
             a.start, a.end = _trimmed(an.text, a.start, a.end)
         # direct: quotations opening in this sentence
-        for mk in marked_by_open:
-            if mk.open_at in claimed or not (sent.start <= mk.open_at < sent.end):
+        lo = bisect_left(mark_opens, sent.start)
+        hi = bisect_left(mark_opens, sent.end)
+        for mk in marked_by_open[lo:hi]:
+            if mk.open_at in claimed:
                 continue
             host = next((a for a in mine if a.start <= mk.open_at < max(a.end, a.start + 1)), None)
             if host is None:
@@ -1476,7 +1484,8 @@ def _attributions(an: _Analysis) -> list[_Attr]:
                 if before_i < 0 or an.toks[before_i].text != ":":
                     continue
             claimed.add(mk.open_at)
-            out.append(_Attr(cue_i, open_i, mk.start, mk.end, True, si, [mk]))
+            cur.append(_Attr(cue_i, open_i, mk.start, mk.end, True, si, [mk]))
+        out.extend(cur)
     out.sort(key=lambda a: (a.start, a.end))
     return out
 
