@@ -416,6 +416,7 @@ class _Analysis:
         self.doc = doc
         self.text = doc.text
         self.lex = lex
+        self._surnames: dict[str, set[str]] | None = None
         self.toks: tuple[Token, ...] = doc.tokens
         self.starts = [t.start for t in self.toks]
         self.keys = [t.norm for t in self.toks]
@@ -1005,16 +1006,25 @@ class _Analysis:
         parts = normalize_key(words).split()
         if not parts or len(parts[-1]) < 3 or self.is_unnamed_key(parts[0]):
             return None
-        last = parts[-1]
-        found: set[str] = set()
-        for e in self.doc.entities:
-            if e.type != "PERSON":
-                continue
-            for m in e.mentions:
-                mw = normalize_key(m.text).split()
-                if len(mw) >= 2 and last in (mw[-1], _undefine((mw[-1],))[0], "ال" + mw[-1]):
-                    found.add(e.id)
-        return found.pop() if len(found) == 1 else None
+        found = self._surname_index().get(parts[-1], set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    def _surname_index(self) -> dict[str, set[str]]:
+        """Last word of every multi-word PERSON mention (also without and with ال) → the
+        persons' ids; built once per document."""
+        idx = self._surnames
+        if idx is None:
+            idx = {}
+            for e in self.doc.entities:
+                if e.type != "PERSON":
+                    continue
+                for m in e.mentions:
+                    mw = normalize_key(m.text).split()
+                    if len(mw) >= 2:
+                        for k in {mw[-1], _undefine((mw[-1],))[0], "ال" + mw[-1]}:
+                            idx.setdefault(k, set()).add(e.id)
+            self._surnames = idx
+        return idx
 
     def is_unnamed_key(self, k: str) -> bool:
         u = self.lex.unnamed
