@@ -382,3 +382,28 @@ def test_titles_inside_kb_names_stay_outside_the_mention(nlp: Pipeline) -> None:
         ("محمد بن سلمان", "person/mohammed-bin-salman"),
         ("علي خامنئي", "person/ali-khamenei"),
     ]
+
+
+# -- a surname after another first name ----------------------------------------------------------
+def test_surname_after_another_given_name_is_not_linked(nlp: Pipeline) -> None:
+    # شولتز is an alias of Olaf Scholz; after the given name مارتن it is someone else
+    doc = analyze(nlp, "التقى مارتن شولتز وزير الخارجية في بروكسل.")
+    assert all(e.kb_id != "person/olaf-scholz" for e in doc.entities)
+    # the same surname after a title, a verb or the person's own first name still links
+    for text in (
+        "وقال المستشار شولتز إن الحكومة مستعدة.",
+        "وأكد شولتز أن برلين تدعم كييف.",
+        "التقى أولاف شولتز نظيره أمس.",
+    ):
+        doc = analyze(nlp, text)
+        assert "person/olaf-scholz" in {e.kb_id for e in doc.entities}, text
+
+
+def test_given_names_come_from_data_and_kb() -> None:
+    from marsad.kb import default_kb
+    from marsad.normalize import normalize_key
+
+    kb = default_kb()
+    assert normalize_key("مارتن") in kb.given_names  # data file
+    assert normalize_key("أولاف") in kb.given_names  # first token of a KB person's name
+    assert normalize_key("بن") not in kb.given_names

@@ -229,6 +229,16 @@ class Matcher:
             return preps or keys[i][strip - 1] in cues
         return i > 0 and any(k in cues for k, _ in _strips(keys[i - 1]))
 
+    def _other_first_name(self, keys: Sequence[str], i: int, ids: Sequence[str]) -> bool:
+        """Whether the word before position ``i`` is a given name that none of the people
+        ``ids`` bears: a surname alone after another first name is someone else."""
+        if i == 0 or keys[i - 1] not in self.kb.given_names:
+            return False
+        people = [self.kb.entries[x] for x in ids]
+        if any(e.type != "PERSON" for e in people):
+            return False
+        return not any(keys[i - 1] in name_keys(n) for e in people for n in e.names)
+
     def _best_at(self, keys: Sequence[str], i: int, tok: Token) -> _Hit | None:
         index = self.kb.index
         # a common word is not split to find a name (كبيرا), unless the word is a name itself
@@ -252,6 +262,8 @@ class Matcher:
                         and any(self.kb.entries[x].type == "PERSON" for x in ids)
                     ):
                         continue  # سلطان بن سلمان بن عبدالعزيز: a father's name, not the king
+                    if not strip and self._other_first_name(keys, i, ids):
+                        continue  # مارتن شولتز: another man's surname, not Olaf Scholz
                     found.append(_Hit(n, strip, ids, lead=_title_lead(seq)))
                     break
         if found:
@@ -281,7 +293,11 @@ class Matcher:
                     continue
                 sk = tuple(key_skeleton(k) for k in cand)
                 loose = self.kb.skeletons.get(sk)
-                if loose and len(loose) == 1:
+                if (
+                    loose
+                    and len(loose) == 1
+                    and not (not strip and self._other_first_name(keys, i, tuple(loose)))
+                ):
                     return _Hit(n, strip, tuple(loose), True)
         return None
 

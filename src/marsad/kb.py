@@ -230,6 +230,10 @@ class Title:
     office: str
 
 
+#: first tokens of person names that are not given names (titles, kunyas, particles)
+_NOT_GIVEN = frozenset({"بن", "ابن", "ابو", "ام", "ال", "عبد", "الشيخ", "الامير", "الملك", "السيد"})
+
+
 class KnowledgeBase:
     """Entries by id, with name, skeleton, nisba and title indexes built once."""
 
@@ -238,6 +242,7 @@ class KnowledgeBase:
         entries: Iterable[KBEntry],
         titles: Mapping[str, Any] | None = None,
         ambiguous: Mapping[str, Any] | None = None,
+        given_names: Iterable[str] = (),
     ):
         self.entries: dict[str, KBEntry] = {}
         for e in entries:
@@ -266,6 +271,8 @@ class KnowledgeBase:
             cues = frozenset(normalize_key(w) for w in group.get("cues") or ())
             for n in group.get("names") or ():
                 self.ambiguous[name_keys(n)] = (cues, bool(group.get("prepositions")))
+        #: given names (data file, and first tokens of the multi-word PERSON names)
+        self.given_names: set[str] = {normalize_key(n) for n in given_names}
         self._build(titles or {})
 
     # -- building ----------------------------------------------------------------------------
@@ -280,6 +287,8 @@ class KnowledgeBase:
                 keys = name_keys(n)
                 if keys and e.id not in names.setdefault(keys, []):
                     names[keys].append(e.id)
+                if e.type == "PERSON" and len(keys) > 1 and keys[0] not in _NOT_GIVEN:
+                    self.given_names.add(keys[0])
                 if e.type == "PERSON" and keys:
                     sk = tuple(skeleton(k) for k in keys)
                     if min(len(s) for s in sk) >= 2 and sum(map(len, sk)) >= 4:
@@ -420,5 +429,8 @@ def load_entries() -> Iterator[KBEntry]:
 def default_kb() -> KnowledgeBase:
     """The shipped knowledge base, loaded once per process."""
     return KnowledgeBase(
-        load_entries(), load_yaml("kb/titles.yaml"), load_yaml("kb/ambiguous.yaml")
+        load_entries(),
+        load_yaml("kb/titles.yaml"),
+        load_yaml("kb/ambiguous.yaml"),
+        given_names=load_yaml("kb/given_names.yaml").get("names") or (),
     )
