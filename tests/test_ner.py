@@ -362,3 +362,43 @@ def test_shared_example_persons() -> None:
     # the model alone, without the knowledge base, finds most person mentions exactly
     assert len(found & gold_people) >= 0.5 * len(gold_people)
     assert len(found & gold_people) >= 0.6 * len(found)
+
+
+def test_person_span_stops_before_an_honorific_and_a_kashida_dash() -> None:
+    doc = _analyze("وقال الشيخ سالم بن حمد الكعبي ــ رحمه الله ــ إن الأرض لأهلها.")
+    spans = [(e.type, m.text) for e in doc.entities for m in e.mentions]
+    assert ("PERSON", "سالم بن حمد الكعبي") in spans
+    assert not any("رحمه" in t or "ـ" in t for _, t in spans)
+
+
+def test_person_part_drops_short_single_words_and_formulas() -> None:
+    from marsad.ner.recognize import _person_part
+
+    doc = make_segment()(Document(text="أم رحمه الله سالم الكعبي حفظه الله"))
+    toks = doc.tokens
+    assert tuple(_person_part(toks[:1])) == ()  # أم: under three letters
+    assert tuple(_person_part(toks[1:3])) == ()  # رحمه الله: a formula, no name
+    assert [t.text for t in _person_part(toks[3:])] == ["سالم", "الكعبي"]
+
+
+def test_surname_only_person_joins_the_one_longer_name() -> None:
+    from marsad.ner.recognize import _Group, _merge_surnames
+
+    doc = make_segment()(
+        Document(text="قال بن علوش ثم وصل أحمد بن علوش وفريد الطاهر والطاهر وسمير الطاهر")
+    )
+
+    def group(name: str, key: str, after: int = 0) -> _Group:
+        start = doc.text.index(name, after)
+        return _Group("PERSON", key, [doc.span(start, start + len(name))], 0.9)
+
+    short = group("بن علوش", "بن علوش")
+    full = group("أحمد بن علوش", "احمد بن علوش")
+    out = _merge_surnames([short, full])
+    assert out == [full]
+    assert [m.text for m in full.mentions] == ["بن علوش", "أحمد بن علوش"]
+    # two longer names end with the same surname: which one is meant is unknown, no merge
+    a = group("فريد الطاهر", "فريد الطاهر")
+    b = group("الطاهر", "الطاهر", doc.text.index("والطاهر"))
+    c = group("سمير الطاهر", "سمير الطاهر")
+    assert _merge_surnames([a, b, c]) == [a, b, c]

@@ -36,6 +36,7 @@ _ARTICLE = "ال"
 class _Types:
     fac_heads: frozenset[str]
     loc_words: frozenset[str]
+    person_stop: frozenset[str]
 
 
 @functools.cache
@@ -44,6 +45,7 @@ def _types() -> _Types:
     return _Types(
         fac_heads=frozenset(normalize_key(str(x)) for x in d["fac_heads"]),
         loc_words=frozenset(normalize_key(str(x)) for x in d["loc_words"]),
+        person_stop=frozenset(normalize_key(str(x)) for x in d.get("person_stop") or ()),
     )
 
 
@@ -111,6 +113,8 @@ def recognize(
             if mtype is None or conf < min_confidence:
                 continue
             span_toks = _trim(toks[s:e])
+            if mtype == "PERSON":
+                span_toks = _person_part(span_toks)
             if not span_toks:
                 continue
             start = span_toks[0].host_start
@@ -142,6 +146,7 @@ def recognize(
                 by_key[(mtype, key)] = group
             group.mentions.append(span)
             group.confidence = max(group.confidence, conf)
+    groups = _merge_surnames(groups)
     if not groups and not extra:
         return doc.entities
     old = list(doc.entities)
@@ -172,13 +177,62 @@ def _span_key(s: Span) -> tuple[int, int]:
     return (s.start, s.end)
 
 
+def _bare(t: Token) -> bool:
+    """A token with no letter or digit of its own: punctuation, a symbol, a kashida run."""
+    return t.kind in ("punct", "symbol") or not t.text.replace("\u0640", "").strip()
+
+
 def _trim(toks: Sequence[Token]) -> Sequence[Token]:
     a, b = 0, len(toks)
-    while a < b and toks[a].kind in ("punct", "symbol"):
+    while a < b and _bare(toks[a]):
         a += 1
-    while b > a and toks[b - 1].kind in ("punct", "symbol"):
+    while b > a and _bare(toks[b - 1]):
         b -= 1
     return toks[a:b]
+
+
+def _person_part(toks: Sequence[Token]) -> Sequence[Token]:
+    """A PERSON span cut before an honorific formula (البابطين رحمه الله → البابطين); a
+    single word of under three letters (أم, تي) is no name."""
+    stop = _types().person_stop
+    for i, t in enumerate(toks):
+        if normalize_key(t.text) in stop:
+            toks = _trim(toks[:i])
+            break
+    if len(toks) == 1 and len(normalize_key(toks[0].text)) < 3:
+        return ()
+    return toks
+
+
+def _merge_surnames(groups: list[_Group]) -> list[_Group]:
+    """An unlinked PERSON whose name is the end of exactly one longer PERSON name found in
+    the document (بن حلى, أحمد بن حلى) is that person."""
+    people = [g for g in groups if g.type == "PERSON" and g.link is None]
+    into: dict[int, _Group] = {}
+    for g in people:
+        words = g.key.split()
+        if len(words[-1]) < 3:
+            continue
+        longer = [
+            h
+            for h in people
+            if h is not g
+            and len(h.key.split()) > len(words)
+            and h.key.split()[-len(words) :] == words
+        ]
+        if len(longer) == 1:
+            into[id(g)] = longer[0]
+    if not into:
+        return groups
+    for g in groups:
+        target = into.get(id(g))
+        while target is not None and id(target) in into:
+            target = into[id(target)]
+        if target is not None:
+            target.mentions.extend(g.mentions)
+            target.mentions.sort(key=_span_key)
+            target.confidence = max(target.confidence, g.confidence)
+    return [g for g in groups if id(g) not in into]
 
 
 class _Taken:
