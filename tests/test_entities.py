@@ -405,5 +405,12 @@ def test_given_names_come_from_data_and_kb() -> None:
 
     kb = default_kb()
     assert normalize_key("مارتن") in kb.given_names  # data file
-    assert normalize_key("أولاف") in kb.given_names  # first token of a KB person's name
+    assert normalize_key("أولاف") in kb.given_names  # أولاف شولتس, also named شولتس
+    assert normalize_key("شي") not in kb.given_names  # شي جين بينغ: family name first
     assert normalize_key("بن") not in kb.given_names
+
+
+def test_a_family_name_first_is_no_given_name(nlp: Pipeline) -> None:
+    # شي is Xi Jinping's family name: "استقبل شي أردوغان" is two people
+    doc = analyze(nlp, "وصل الرئيس شي جين بينغ إلى المطار. واستقبل شي أردوغان في بكين.")
+    assert "person/recep-tayyip-erdogan" in {e.kb_id for e in doc.entities}

@@ -234,6 +234,14 @@ class Title:
 _NOT_GIVEN = frozenset({"بن", "ابن", "ابو", "ام", "ال", "عبد", "الشيخ", "الامير", "الملك", "السيد"})
 
 
+def _given_names(e: KBEntry) -> set[str]:
+    """The first words of a person's names, when the person is also named by the last word
+    alone (فرانسوا هولاند, هولاند: given name first; not شي جين بينغ, family name first)."""
+    all_keys = [name_keys(n) for n in e.names]
+    surnames = {k[0] for k in all_keys if len(k) == 1}
+    return {k[0] for k in all_keys if len(k) > 1 and k[-1] in surnames and k[0] not in _NOT_GIVEN}
+
+
 class KnowledgeBase:
     """Entries by id, with name, skeleton, nisba and title indexes built once."""
 
@@ -287,13 +295,13 @@ class KnowledgeBase:
                 keys = name_keys(n)
                 if keys and e.id not in names.setdefault(keys, []):
                     names[keys].append(e.id)
-                if e.type == "PERSON" and len(keys) > 1 and keys[0] not in _NOT_GIVEN:
-                    self.given_names.add(keys[0])
                 if e.type == "PERSON" and keys:
                     sk = tuple(skeleton(k) for k in keys)
                     if min(len(s) for s in sk) >= 2 and sum(map(len, sk)) >= 4:
                         self.skeletons.setdefault(sk, set()).add(e.id)
                         self.skeleton_starts.add(sk[0])
+            if e.type == "PERSON":
+                self.given_names.update(_given_names(e))
             for base in e.nisba:
                 for form in nisba_forms(base):
                     self.nisba.setdefault(normalize_key(form), e.id)
@@ -306,6 +314,8 @@ class KnowledgeBase:
             self.index.setdefault(keys[0], []).append((keys, tuple(ids)))
         for lst in self.index.values():
             lst.sort(key=lambda x: -len(x[0]))
+        # a word that is a whole name of its own is a mention, not a first name
+        self.given_names -= {k for k, lst in self.index.items() if any(len(s) == 1 for s, _ in lst)}
         for office, forms in (titles.get("offices") or {}).items():
             for f in forms:
                 keys = name_keys(f)
