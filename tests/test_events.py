@@ -49,6 +49,8 @@ NAMES: dict[str, str] = {
     "الأمم المتحدة": "ORG",
     "الاتحاد الأوروبي": "ORG",
     "الجيش اللبناني": "ORG",
+    "التحالف الدولي": "ORG",
+    "داعش": "ORG",
     "نيويورك تايمز": "ORG",
     "رويترز": "ORG",
     "روسيا": "GPE",
@@ -529,6 +531,8 @@ NEGATIVES = [
     "وقعت حادثة سير على الطريق السريع.",
     "نقل المريض إلى المستشفى.",
     "تسليم الجوائز في حفل كبير.",
+    "قدم لاعبو المنتخب هجوما قويا في الشوط الثاني من المباراة.",
+    "هاجم المدرب لاعبيه بعد الخسارة في الدوري.",
 ]
 
 
@@ -878,3 +882,49 @@ def test_event_rows_attach_nearby_quantities() -> None:
     doc = doc.replace(events=tuple(find_events(doc)))
     rows = event_rows(doc)
     assert rows and rows[0]["quantities"] == "180 missile"
+
+
+# -- who did the violence: agent phrases, collectives, strikes, places --------------------------
+def test_agent_phrase_names_the_killer() -> None:
+    doc, ev = only("قتل ثلاثة مدنيين برصاص الجيش اللبناني قرب بيروت.", "KILL")
+    assert names(doc, ev.source) == {"الجيش اللبناني"}
+    assert not names(doc, ev.target) & {"الجيش اللبناني", "بيروت"}
+
+
+def test_agent_phrase_on_a_masdar() -> None:
+    doc, ev = only("مقتل جندي بنيران التحالف الدولي في غزة.", "KILL")
+    assert names(doc, ev.source) == {"التحالف الدولي"}
+    assert ev.target == ()
+
+
+def test_collective_owner_is_the_actor() -> None:
+    doc, ev = only("قتلت طائرات التحالف الدولي عشرين مسلحا من داعش.", "KILL")
+    assert names(doc, ev.source) == {"التحالف الدولي"}
+    assert "التحالف الدولي" not in names(doc, ev.target)
+
+
+def test_definite_collective_is_not_a_genitive() -> None:
+    doc, ev = only("اعتقلت الشرطة أحمد في بغداد.", "ARREST")
+    assert names(doc, ev.target) == {"أحمد"}
+    assert ev.source == ()
+
+
+def test_casualties_of_a_strike_take_its_actor() -> None:
+    doc, ev = only("قتل عشرة مسلحين في غارة لطيران التحالف الدولي.", "KILL")
+    assert names(doc, ev.source) == {"التحالف الدولي"}
+    assert ev.target == ()
+
+
+def test_place_in_a_prepositional_phrase_is_no_subject() -> None:
+    doc, ev = only("نفذت القوات عملية في مدينة بغداد استهدفت مواقع لداعش.", "ATTACK")
+    assert "بغداد" not in names(doc, ev.source)
+
+
+def test_place_in_apposition_keeps_its_preposition() -> None:
+    _doc, ev = only("انفجرت سيارة مفخخة في سوق بالعاصمة العراقية بغداد.", "BOMB")
+    assert ev.source == ()
+
+
+def test_bi_place_is_where_not_who() -> None:
+    _doc, ev = only("مقتل عشرين شخصا في انفجار ببغداد.", "KILL")
+    assert ev.source == () and ev.target == ()

@@ -208,6 +208,7 @@ class Lexicon:
     clause_breaks: frozenset[str]
     weapons: _Words
     actor_nouns: _Words
+    agent_markers: _Words
     openers: frozenset[str]
     plover: Mapping[str, Any]
     cameo: Mapping[str, str]
@@ -371,6 +372,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         clause_breaks=keys("clause_breaks"),
         weapons=_Words.of(spec.get("weapons")),
         actor_nouns=_Words.of(spec.get("actor_nouns")),
+        agent_markers=_Words.of(spec.get("agent_markers")),
         openers=keys("verb_openers")
         | frozenset(normalize_key(x) for x in _as_list(gov.get("negation")))
         | frozenset(normalize_key(x) for x in _as_list(gov.get("planned"))),
@@ -995,6 +997,8 @@ def _scan_forward(
                 for a in sub:
                     args.append(_Arg(a.eid, a.etype, "nested", j, False, a.nisba))
                 break
+            if cand_at.get(c_ti) is not None and (ctx is not None or view.prep_of(j) is not None):
+                break  # قتل 10 في غارة لطيران التحالف: what follows is the strike's
             j += 1
             continue
         m = view.mention_at.get(j)
@@ -1002,6 +1006,8 @@ def _scan_forward(
             p = view.prep_of(j)
             if p is not None:
                 ctx = p
+            elif args and args[-1].nisba and args[-1].pos == j - 1 and args[-1].ctx is not None:
+                ctx = args[-1].ctx  # بالعاصمة العراقية بغداد: the name in apposition
             elif (
                 cand_at.get(c_ti) is not None
                 and cand_at[c_ti].entry.pos != "noun"
@@ -1015,8 +1021,7 @@ def _scan_forward(
             j = m.last + 1
             continue
         if (
-            ctx is None
-            and not any(a.ctx is None for a in args)
+            (ctx == "agent" or (ctx is None and not any(a.ctx is None for a in args)))
             and view.lex.actor_nouns.match(view.toks[j].bares)
             and view.prep_of(j) is None
         ):
@@ -1029,10 +1034,27 @@ def _scan_forward(
                     break
                 k += 1
             if k < hi and view.nisba_at(k)[0]:
-                args.append(_Arg(view.nisba_at(k)[1], "GPE", None, k, False, True))
+                args.append(_Arg(view.nisba_at(k)[1], "GPE", ctx, k, False, True))
                 j = k + 1
+            elif (
+                j + 1 < hi
+                and not view.toks[j].fw.startswith("ال")
+                and (m := view.mention_at.get(j + 1)) is not None
+                and view.prep_of(j + 1) is None
+                and not view.conj(j + 1)
+            ):
+                # طائرات التحالف، قوات النظام: the collective's owner is the actor (even
+                # for a verb read as passive by default: قتلت طائرات التحالف …)
+                own = cand_at.get(c_ti)
+                agent = ctx == "agent" or (
+                    own is not None
+                    and own.entry.label.type in _AGENT_TYPES
+                    and own.entry.roles.get("subject") == "target"
+                )
+                args.append(_Arg(m.eid, m.etype, "agent" if agent else None, j + 1, False))
+                j = m.last + 1
             else:
-                args.append(_Arg(None, "GPE", None, j, False, True))
+                args.append(_Arg(None, "GPE", ctx, j, False, True))
                 j += 1
             continue
         is_n, eid = view.nisba_at(j)
@@ -1043,6 +1065,10 @@ def _scan_forward(
                     view.lex.weapons.match(view.toks[k].bares) for k in range(max(c_ti, j - 2), j)
                 )
                 args.append(_Arg(eid, "GPE", "origin" if origin else ctx, j, False, True))
+            j += 1
+            continue
+        if view.lex.agent_markers.match(t.bares):
+            ctx = "agent"  # برصاص الجيش، على يد مسلحين: who did it
             j += 1
             continue
         p = view.prep_of(j)
@@ -1082,6 +1108,15 @@ def _scan_back_subject(view: _DocView, c_ti: int, lo: int) -> list[_Arg]:
                 j > lo and view.toks[j - 1].fw in view.lex.prepositions
             ):
                 break
+            if (
+                m.etype in _PLACE_TYPES
+                and j - 1 > lo
+                and j - 1 not in view.mention_at
+                and (
+                    view.prep_of(j - 1) is not None or view.toks[j - 2].fw in view.lex.prepositions
+                )
+            ):
+                break  # في مدينة سجنان استهدفت …: a place in a PP is no subject
             out.insert(0, _Arg(m.eid, m.etype, None, j, view.conj(j)))
             if not view.conj(j):
                 # a coordinated actor before it: "موسكو و طهران"
@@ -1235,6 +1270,12 @@ def _find_light(view: _DocView, c: _Cand, lo: int) -> int | None:
     return None
 
 
+_PLACE_TYPES = ("GPE", "LOC", "FAC")
+
+#: event types whose actor an agent phrase (برصاص X، على يد X) names
+_AGENT_TYPES = frozenset({"ASSAULT", "COERCE"})
+
+
 def _assign(c: _Cand, args: list[_Arg], roles: Mapping[str, str], passive: bool) -> None:
     direct_slot = 0
     offset = 1 if c.has_subject_slot else 0
@@ -1263,15 +1304,20 @@ def _assign(c: _Cand, args: list[_Arg], roles: Mapping[str, str], passive: bool)
             else:
                 role = "ignore"
         else:
-            role = "target" if a.ctx == "nested" else roles.get(a.ctx, "ignore")
+            if a.ctx == "nested":
+                role = "target"
+            elif a.ctx == "agent":
+                role = "source" if c.entry.label.type in _AGENT_TYPES else "ignore"
+            else:
+                role = roles.get(a.ctx, "ignore")
         if a.eid is None:
             if role == "source" and a.ctx is None:
                 c.has_subject_slot = True
             continue
         if (
-            role == "target"
+            role in ("target", "source")
             and a.ctx == "ب"
-            and a.etype in ("GPE", "LOC", "FAC")
+            and a.etype in _PLACE_TYPES
             and c.entry.label.kind == "physical"
             and not a.nisba
         ):
@@ -1375,8 +1421,12 @@ def find_events(
                 # فرض عقوبات، وقع اتفاقا: one event
                 _merge_args(gov, c.source, c.target)
             elif gov.entry.label.kind == "physical" and c.entry.label.type == gov.entry.label.type:
-                # انتقام للهجوم الإيراني: the response targets the earlier attacker
-                _merge_args(gov, [], c.source)
+                if c.ti > lo and view.prep_of(c.ti) == "ل":
+                    # انتقام للهجوم الإيراني: the response targets the earlier attacker
+                    _merge_args(gov, [], c.source)
+                else:
+                    # قتل … في غارة لطيران التحالف، بقصف روسي: the strike's actor killed
+                    _merge_args(gov, c.source, [])
         # participles, dropped subjects and light verbs without one take the clause's actor
         prev_src: list[str] = []
         for c in cands:
@@ -1535,6 +1585,20 @@ def _noun_args(
             role = e.nisba_role if a.nisba else g
             (c.source if role == "source" else c.target).append(a.eid)
     fwd_args, _ = _scan_forward(view, c.ti, hi, cand_at, verbal)
+    if (
+        e.label.type == "ASSAULT"
+        and not view.toks[c.ti].article
+        and c.ti + 1 < hi
+        and view.prep_of(c.ti + 1) == "ل"
+    ):
+        # غارة لطيران التحالف، هجوم لمسلحين: after an indefinite attack noun, ل names
+        # whose attack it is (قصف إسرائيل لغزة keeps ل for the target)
+        fwd_args = [
+            _Arg(a.eid, a.etype, "agent", a.pos, a.conj, a.nisba)
+            if a.ctx == "ل" and a.pos <= c.ti + 3
+            else a
+            for a in fwd_args
+        ]
     roles_noun = {k: v for k, v in roles.items() if k not in ("subject", "object")}
     own_pos = {a.pos for a in own}
     _assign_preps(
@@ -1606,8 +1670,18 @@ def _assign_preps(c: _Cand, args: list[_Arg], roles: Mapping[str, str]) -> None:
     for a in args:
         if a.eid is None:
             continue
-        role = "target" if a.ctx == "nested" else roles.get(a.ctx or "", "ignore")
-        if role == "target" and a.ctx == "ب" and a.etype in ("GPE", "LOC", "FAC") and not a.nisba:
+        if a.ctx == "nested":
+            role = "target"
+        elif a.ctx == "agent":
+            role = "source" if c.entry.label.type in _AGENT_TYPES else "ignore"
+        else:
+            role = roles.get(a.ctx or "", "ignore")
+        if (
+            role in ("target", "source")
+            and a.ctx == "ب"
+            and a.etype in _PLACE_TYPES
+            and not a.nisba
+        ):
             role = "location"
         if role == "source" and a.eid not in c.source:
             c.source.append(a.eid)
