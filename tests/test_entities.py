@@ -414,3 +414,9 @@ def test_a_family_name_first_is_no_given_name(nlp: Pipeline) -> None:
     # شي is Xi Jinping's family name: "استقبل شي أردوغان" is two people
     doc = analyze(nlp, "وصل الرئيس شي جين بينغ إلى المطار. واستقبل شي أردوغان في بكين.")
     assert "person/recep-tayyip-erdogan" in {e.kb_id for e in doc.entities}
+
+
+def test_a_given_name_before_a_longer_kb_name_keeps_the_link(nlp: Pipeline) -> None:
+    # two words of the KB name matched: an extra first name before them (محمد) is part of it
+    doc = analyze(nlp, "وقال محمد المنصف المرزوقي إن الانتخابات ستجرى في موعدها.")
+    assert "person/moncef-marzouki" in {e.kb_id for e in doc.entities}

@@ -231,7 +231,8 @@ class Matcher:
 
     def _other_first_name(self, keys: Sequence[str], i: int, ids: Sequence[str]) -> bool:
         """Whether the word before position ``i`` is a given name that none of the people
-        ``ids`` bears: a surname alone after another first name is someone else."""
+        ``ids`` bears: a surname alone after another first name is someone else (a longer
+        match, محمد المنصف المرزوقي, is kept)."""
         if i == 0 or keys[i - 1] not in self.kb.given_names:
             return False
         people = [self.kb.entries[x] for x in ids]
@@ -262,7 +263,7 @@ class Matcher:
                         and any(self.kb.entries[x].type == "PERSON" for x in ids)
                     ):
                         continue  # سلطان بن سلمان بن عبدالعزيز: a father's name, not the king
-                    if not strip and self._other_first_name(keys, i, ids):
+                    if n == 1 and not strip and self._other_first_name(keys, i, ids):
                         continue  # مارتن شولتز: another man's surname, not Olaf Scholz
                     found.append(_Hit(n, strip, ids, lead=_title_lead(seq)))
                     break
