@@ -209,6 +209,7 @@ class Lexicon:
     weapons: _Words
     actor_nouns: _Words
     agent_markers: _Words
+    continuation: _Words
     openers: frozenset[str]
     plover: Mapping[str, Any]
     cameo: Mapping[str, str]
@@ -373,6 +374,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         weapons=_Words.of(spec.get("weapons")),
         actor_nouns=_Words.of(spec.get("actor_nouns")),
         agent_markers=_Words.of(spec.get("agent_markers")),
+        continuation=_Words.of(spec.get("continuation")),
         openers=keys("verb_openers")
         | frozenset(normalize_key(x) for x in _as_list(gov.get("negation")))
         | frozenset(normalize_key(x) for x in _as_list(gov.get("planned"))),
@@ -990,6 +992,12 @@ def _scan_forward(
             ctx = "الى" if t.fw == "الى" else t.fw
             j += 1
             continue
+        if other is not None and other.entry.secondary and ctx is None:
+            # طالب المتظاهرون بـ…: a participant noun is an unnamed actor, not a nested event
+            if not any(a.ctx is None for a in args):
+                args.append(_Arg(None, "GPE", None, j, False, True))
+            j += 1
+            continue
         if other is not None:  # a nested event noun: its actor, then stop
             nested.append(j)
             if verbal:
@@ -1271,6 +1279,9 @@ def _find_light(view: _DocView, c: _Cand, lo: int) -> int | None:
 
 
 _PLACE_TYPES = ("GPE", "LOC", "FAC")
+
+#: event types a continuation verb reports anew (تواصلت الاحتجاجات، تجددت الاشتباكات)
+_ONGOING_TYPES = frozenset({"PROTEST", "ASSAULT"})
 
 #: event types whose actor an agent phrase (برصاص X، على يد X) names
 _AGENT_TYPES = frozenset({"ASSAULT", "COERCE"})
@@ -1725,8 +1736,16 @@ def _keep(view: _DocView, c: _Cand, lo: int) -> bool:
         if e.secondary:
             c.circumstantial = True
             return True
-        if c.article and not c.source:
-            return False  # anaphoric: الهجوم
+        if (
+            c.article
+            and not c.source
+            and not (
+                e.label.type in _ONGOING_TYPES
+                and c.ti > lo
+                and view.lex.continuation.match(view.toks[c.ti - 1].bares)
+            )
+        ):
+            return False  # anaphoric: الهجوم (but تواصلت الاحتجاجات reports them going on)
         if in_pp and not (c.source or (e.genitive == "target" and c.target)):
             # an actorless complement (لهجومها على …, أدى إلى مقتل …): background to the
             # sentence's other events, the event itself when there is none
