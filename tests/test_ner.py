@@ -381,6 +381,26 @@ def test_person_part_drops_short_single_words_and_formulas() -> None:
     assert [t.text for t in _person_part(toks[3:])] == ["سالم", "الكعبي"]
 
 
+def test_person_part_drops_kinship_lead_and_open_particle() -> None:
+    from marsad.ner.recognize import _person_part
+
+    doc = make_segment()(Document(text="أرملة سالم الكعبي نجل الراحل فريد الطاهر فيصل بن"))
+    toks = doc.tokens
+    assert [t.text for t in _person_part(toks[:3])] == ["سالم", "الكعبي"]
+    assert [t.text for t in _person_part(toks[3:7])] == ["فريد", "الطاهر"]
+    assert [t.text for t in _person_part(toks[7:])] == ["فيصل"]
+    assert tuple(_person_part(toks[:1])) == ()  # a kinship noun alone is no name
+
+
+def test_a_name_ended_on_a_particle_takes_the_next_word() -> None:
+    from marsad.ner.recognize import _close_name
+
+    toks = make_segment()(Document(text="استضاف فيصل بن فهد الوفد ثم قال فيصل بن .")).tokens
+    assert [t.text for t in _close_name(toks, 1, 3)] == ["فيصل", "بن", "فهد"]
+    assert [t.text for t in _close_name(toks, 1, 4)] == ["فيصل", "بن", "فهد"]  # already closed
+    assert [t.text for t in _close_name(toks, 7, 9)] == ["فيصل", "بن"]  # no word follows
+
+
 def test_surname_only_person_joins_the_one_longer_name() -> None:
     from marsad.ner.recognize import _Group, _merge_surnames
 

@@ -37,6 +37,8 @@ class _Types:
     fac_heads: frozenset[str]
     loc_words: frozenset[str]
     person_stop: frozenset[str]
+    person_lead: frozenset[str]
+    person_open_end: frozenset[str]
 
 
 @functools.cache
@@ -46,6 +48,8 @@ def _types() -> _Types:
         fac_heads=frozenset(normalize_key(str(x)) for x in d["fac_heads"]),
         loc_words=frozenset(normalize_key(str(x)) for x in d["loc_words"]),
         person_stop=frozenset(normalize_key(str(x)) for x in d.get("person_stop") or ()),
+        person_lead=frozenset(normalize_key(str(x)) for x in d.get("person_lead") or ()),
+        person_open_end=frozenset(normalize_key(str(x)) for x in d.get("person_open_end") or ()),
     )
 
 
@@ -108,13 +112,15 @@ def recognize(
         toks = doc.tokens[lo:hi]
         if not toks:
             continue
-        for s, e, typ, conf in tagger.entities([t.text for t in toks]):
+        tagged = tagger.entities([t.text for t in toks])
+        covered = {i for s, e, _, _ in tagged for i in range(s, e)}
+        for s, e, typ, conf in tagged:
             mtype = _MODEL_TYPES.get(typ)
             if mtype is None or conf < min_confidence:
                 continue
             span_toks = _trim(toks[s:e])
             if mtype == "PERSON":
-                span_toks = _person_part(span_toks)
+                span_toks = _person_part(_close_name(toks, s, e) if e not in covered else span_toks)
             if not span_toks:
                 continue
             start = span_toks[0].host_start
@@ -191,14 +197,35 @@ def _trim(toks: Sequence[Token]) -> Sequence[Token]:
     return toks[a:b]
 
 
+def _close_name(toks: Sequence[Token], s: int, e: int) -> Sequence[Token]:
+    """A name span the model ended on a particle (فيصل بن | فهد) takes the next word."""
+    span = _trim(toks[s:e])
+    if (
+        span
+        and span[-1] is toks[e - 1]
+        and normalize_key(span[-1].text) in _types().person_open_end
+        and e < len(toks)
+        and toks[e].kind == "word"
+        and not _bare(toks[e])
+    ):
+        return toks[s : e + 1]
+    return span
+
+
 def _person_part(toks: Sequence[Token]) -> Sequence[Token]:
-    """A PERSON span cut before an honorific formula (البابطين رحمه الله → البابطين); a
-    single word of under three letters (أم, تي) is no name."""
-    stop = _types().person_stop
+    """A PERSON span cut before an honorific formula (البابطين رحمه الله → البابطين),
+    without a leading kinship or status noun (أرملة شكري بلعيد → شكري بلعيد) or a
+    trailing name particle (فيصل بن → فيصل); a single word of under three letters (أم, تي)
+    is no name."""
+    types = _types()
     for i, t in enumerate(toks):
-        if normalize_key(t.text) in stop:
+        if normalize_key(t.text) in types.person_stop:
             toks = _trim(toks[:i])
             break
+    while toks and normalize_key(toks[0].text) in types.person_lead:
+        toks = _trim(toks[1:])
+    while toks and normalize_key(toks[-1].text) in types.person_open_end:
+        toks = _trim(toks[:-1])
     if len(toks) == 1 and len(normalize_key(toks[0].text)) < 3:
         return ()
     return toks
