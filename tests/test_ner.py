@@ -422,3 +422,13 @@ def test_surname_only_person_joins_the_one_longer_name() -> None:
     b = group("الطاهر", "الطاهر", doc.text.index("والطاهر"))
     c = group("سمير الطاهر", "سمير الطاهر")
     assert _merge_surnames([a, b, c]) == [a, b, c]
+
+
+def test_name_part_for_any_type() -> None:
+    from marsad.ner.recognize import _name_part
+
+    toks = make_segment()(Document(text="حفظه الله بو EU شركة النسيم")).tokens
+    assert tuple(_name_part(toks[:2])) == ()  # a formula
+    assert tuple(_name_part(toks[2:3])) == ()  # one Arabic word of two letters
+    assert [t.text for t in _name_part(toks[3:4])] == ["EU"]  # Latin letters are kept
+    assert [t.text for t in _name_part(toks[4:])] == ["شركة", "النسيم"]

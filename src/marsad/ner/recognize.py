@@ -121,6 +121,8 @@ def recognize(
             span_toks = _trim(toks[s:e])
             if mtype == "PERSON":
                 span_toks = _person_part(_close_name(toks, s, e) if e not in covered else span_toks)
+            else:
+                span_toks = _name_part(span_toks)
             if not span_toks:
                 continue
             start = span_toks[0].host_start
@@ -218,15 +220,22 @@ def _person_part(toks: Sequence[Token]) -> Sequence[Token]:
     trailing name particle (فيصل بن → فيصل); a single word of under three letters (أم, تي)
     is no name."""
     types = _types()
-    for i, t in enumerate(toks):
-        if normalize_key(t.text) in types.person_stop:
-            toks = _trim(toks[:i])
-            break
+    toks = _name_part(toks)
     while toks and normalize_key(toks[0].text) in types.person_lead:
         toks = _trim(toks[1:])
     while toks and normalize_key(toks[-1].text) in types.person_open_end:
         toks = _trim(toks[:-1])
-    if len(toks) == 1 and len(normalize_key(toks[0].text)) < 3:
+    return _name_part(toks)
+
+
+def _name_part(toks: Sequence[Token]) -> Sequence[Token]:
+    """A span cut before an honorific formula (حفظه الله); a single Arabic word of under
+    three letters (أم, تي, بو) is no name."""
+    for i, t in enumerate(toks):
+        if normalize_key(t.text) in _types().person_stop:
+            toks = _trim(toks[:i])
+            break
+    if len(toks) == 1 and toks[0].kind == "word" and len(normalize_key(toks[0].text)) < 3:
         return ()
     return toks
 
