@@ -1011,3 +1011,32 @@ def test_strike_verb_with_a_profession() -> None:
     assert ev.type == "PROTEST"
     _doc, evs = events("أضرب زيد عمرا.")
     assert evs == []
+
+
+def test_bi_after_a_victim_is_membership_not_agency() -> None:
+    doc, ev = only("قتل قيادي بحماس في غارة إسرائيلية على غزة.", "KILL")
+    assert "حماس" not in names(doc, ev.source)
+
+
+def test_direction_word_makes_a_place_no_target() -> None:
+    doc, ev = only("قتل 14 جنديا في هجوم على حاجز للجيش جنوب بغداد.", "KILL")
+    assert "بغداد" not in names(doc, ev.target) | names(doc, ev.source)
+
+
+def test_nisab_is_not_an_injury() -> None:
+    _doc, evs = events("لم يكتمل النصاب القانوني للجلسة في نصاب المجلس.")
+    assert evs == []
+
+
+def test_intransitive_light_verb_takes_no_earlier_actor() -> None:
+    _doc, evs = events("وقال أردوغان إن المنطقة التي وقعت فيها الغارة آمنة.")
+    strikes = [e for e in evs if e.label == "AIRSTRIKE"]
+    assert all(e.source == () for e in strikes)
+
+
+def test_inherited_person_actor_does_not_make_an_attack_verbal() -> None:
+    doc, evs = events("وصل أردوغان إلى بغداد. وهاجمت مقاتلات مواقع في الشمال.")
+    attacks = [e for e in evs if e.trigger.text == "هاجمت"]
+    assert attacks and all(e.type == "ASSAULT" for e in attacks), [
+        (e.type, names(doc, e.source)) for e in evs
+    ]

@@ -210,6 +210,7 @@ class Lexicon:
     actor_nouns: _Words
     agent_markers: _Words
     continuation: _Words
+    intransitive: frozenset[str]
     openers: frozenset[str]
     plover: Mapping[str, Any]
     cameo: Mapping[str, str]
@@ -353,6 +354,10 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
     for w in _as_list(gov.get("light")):
         light |= _verb_forms(w)
 
+    intransitive: set[str] = set()
+    for w in _as_list(gov.get("intransitive")):
+        intransitive |= _verb_forms(w)
+
     def keys(name: str) -> frozenset[str]:
         return frozenset(normalize_key(x) for x in _as_list(spec.get(name)))
 
@@ -375,6 +380,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         actor_nouns=_Words.of(spec.get("actor_nouns")),
         agent_markers=_Words.of(spec.get("agent_markers")),
         continuation=_Words.of(spec.get("continuation")),
+        intransitive=frozenset(intransitive),
         openers=keys("verb_openers")
         | frozenset(normalize_key(x) for x in _as_list(gov.get("negation")))
         | frozenset(normalize_key(x) for x in _as_list(gov.get("planned"))),
@@ -618,6 +624,7 @@ class _Cand:
     suppressed: bool = False
     circumstantial: bool = False
     has_subject_slot: bool = False
+    inherited: bool = False  # the actor came from an earlier clause or speaker
 
 
 def _bares(key: str) -> tuple[str, ...]:
@@ -1445,11 +1452,17 @@ def find_events(
                 continue
             inherits = (
                 c.entry.pos != "noun"
-                or (c.light is not None and view.toks[c.light].fw not in _PASSIVE_LIGHT)
+                or (
+                    c.light is not None
+                    and view.toks[c.light].fw not in _PASSIVE_LIGHT
+                    and view.toks[c.light].fw not in view.lex.intransitive
+                    and view.toks[c.light].key not in view.lex.intransitive
+                )
             ) and c.entry.roles.get("subject", "source") == "source"
             if inherits and not c.source and not c.has_subject_slot and c.tense != "passive":
                 src = prev_src or _inherit(view, si, last_sources, c.start)
                 c.source = [x for x in src if x not in c.target]
+                c.inherited = bool(c.source)
             if c.source:
                 prev_src = c.source
         # keep
@@ -1504,6 +1517,7 @@ def find_events(
         if (
             e.person_label is not None
             and c.source
+            and not c.inherited
             and all(view.ent_type.get(x) == "PERSON" for x in c.source)
         ):
             # هاجم الوزير الحكومة: a person's attack is verbal
