@@ -432,3 +432,16 @@ def test_name_part_for_any_type() -> None:
     assert tuple(_name_part(toks[2:3])) == ()  # one Arabic word of two letters
     assert [t.text for t in _name_part(toks[3:4])] == ["EU"]  # Latin letters are kept
     assert [t.text for t in _name_part(toks[4:])] == ["شركة", "النسيم"]
+
+
+def test_person_part_drops_a_leading_nisba() -> None:
+    from marsad.ner.recognize import _person_part, kb_adjectives
+
+    adj = kb_adjectives()
+    text = "الروماني فلورين بولوني الجزائري الكبير تركي الشبانة"
+    toks = make_segment()(Document(text=text)).tokens
+    assert [t.text for t in _person_part(toks[:3], adj)] == ["فلورين", "بولوني"]
+    assert tuple(_person_part(toks[3:5], adj)) == ()  # two adjectives, no name
+    # without the article تركي is the given name Turki
+    assert [t.text for t in _person_part(toks[5:], adj)] == ["تركي", "الشبانة"]
+    assert len(_person_part(toks[:3])) == 3  # without the adjectives nothing is dropped

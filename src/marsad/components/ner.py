@@ -16,14 +16,17 @@ def make_ner(
     component found: linked to the knowledge base when it knows them (``link``), else new
     entities with kb_id null; each with a confidence. The model (the shipped one, or the
     folder ``model``) loads on first use, once per process."""
-    from marsad.ner.recognize import kb_linker, recognize
+    from marsad.ner.recognize import kb_adjectives, kb_linker, recognize
     from marsad.ner.tagger import default_tagger, load_tagger
 
     linker = kb_linker() if link else None
+    adjectives = kb_adjectives()
 
     def run(doc: Document) -> Document:
         tagger = load_tagger(model) if model else default_tagger()
-        ents = recognize(doc, tagger, min_confidence=min_confidence, linker=linker)
+        ents = recognize(
+            doc, tagger, min_confidence=min_confidence, linker=linker, adjectives=adjectives
+        )
         return doc.replace(entities=ents)
 
     return run

@@ -19,17 +19,20 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from marsad._data import load_yaml
 from marsad.model import Document, Entity, Span, Token
 from marsad.ner.tagger import NerTagger
 from marsad.normalize import normalize_key
+from marsad.segment import default_lexicon
 
 _ID_RE = re.compile(r"^E(\d+)$")
 _MODEL_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 _ARTICLE = "ال"
+#: a word this frequent in the lexicon, left alone after a nisba, is a common word
+_COMMON = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +100,11 @@ def recognize(
     *,
     min_confidence: float = 0.0,
     linker: Linker | None = None,
+    adjectives: Collection[str] = frozenset(),
 ) -> tuple[Entity, ...]:
     """The document's entities: the existing ones (with the mentions linked to them added),
-    then the new ones the model found."""
+    then the new ones the model found. ``adjectives`` (normalised nisba forms: الجزائري) are
+    dropped from the start of a PERSON span (الروماني بولوني → بولوني)."""
     by_kb_existing = {e.kb_id: i for i, e in enumerate(doc.entities) if e.kb_id}
     extra: dict[int, list[Span]] = {}
     taken = _Taken(sorted((m.start, m.end) for e in doc.entities for m in e.mentions))
@@ -120,7 +125,9 @@ def recognize(
                 continue
             span_toks = _trim(toks[s:e])
             if mtype == "PERSON":
-                span_toks = _person_part(_close_name(toks, s, e) if e not in covered else span_toks)
+                span_toks = _person_part(
+                    _close_name(toks, s, e) if e not in covered else span_toks, adjectives
+                )
             else:
                 span_toks = _name_part(span_toks)
             if not span_toks:
@@ -214,7 +221,9 @@ def _close_name(toks: Sequence[Token], s: int, e: int) -> Sequence[Token]:
     return span
 
 
-def _person_part(toks: Sequence[Token]) -> Sequence[Token]:
+def _person_part(
+    toks: Sequence[Token], adjectives: Collection[str] = frozenset()
+) -> Sequence[Token]:
     """A PERSON span cut before an honorific formula (البابطين رحمه الله → البابطين),
     without a leading kinship or status noun (أرملة شكري بلعيد → شكري بلعيد) or a
     trailing name particle (فيصل بن → فيصل); a single word of under three letters (أم, تي)
@@ -223,9 +232,21 @@ def _person_part(toks: Sequence[Token]) -> Sequence[Token]:
     toks = _name_part(toks)
     while toks and normalize_key(toks[0].text) in types.person_lead:
         toks = _trim(toks[1:])
+    if toks and _nisba(toks[0], adjectives):
+        while toks and _nisba(toks[0], adjectives):
+            toks = _trim(toks[1:])
+        # الجزائري الكبير: an adjective after the nisba is no name either
+        if len(toks) == 1 and default_lexicon().freq(normalize_key(toks[0].text)) >= _COMMON:
+            return ()
     while toks and normalize_key(toks[-1].text) in types.person_open_end:
         toks = _trim(toks[:-1])
     return _name_part(toks)
+
+
+def _nisba(t: Token, adjectives: Collection[str]) -> bool:
+    """A definite nisba adjective (الروماني); the bare form (تركي) is also a given name."""
+    key = normalize_key(t.text)
+    return key.startswith(_ARTICLE) and key in adjectives
 
 
 def _name_part(toks: Sequence[Token]) -> Sequence[Token]:
@@ -306,3 +327,10 @@ def kb_linker() -> Linker | None:
         return Link(entry.id, entry.type, entry.ar, entry.en, entry.qid)
 
     return linker
+
+
+def kb_adjectives() -> frozenset[str]:
+    """The nisba adjectives of the shipped knowledge base (normalised: الجزائري, تونسي)."""
+    from marsad.kb import default_kb
+
+    return frozenset(default_kb().nisba)
