@@ -1040,3 +1040,24 @@ def test_inherited_person_actor_does_not_make_an_attack_verbal() -> None:
     assert attacks and all(e.type == "ASSAULT" for e in attacks), [
         (e.type, names(doc, e.source)) for e in evs
     ]
+
+
+def _linked(text: str, name: str, kb_id: str) -> Document:
+    """A document with one GPE `name` linked to `kb_id`."""
+    doc = SEG.analyze(text, published="2024-10-11")
+    k = text.index(name)
+    ent = Entity("E1", "GPE", name, (Span(k, k + len(name), name),), kb_id=kb_id)
+    return doc.replace(entities=(ent,))
+
+
+def test_town_after_an_attack_noun_is_its_location() -> None:
+    doc = _linked("وقع هجوم برلين مساء الاثنين.", "برلين", "city/2950159")
+    evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
+    assert evs and all(e.source == () for e in evs)
+    assert any(e.location == "E1" for e in evs)
+
+
+def test_state_after_an_attack_noun_stays_its_actor() -> None:
+    doc = _linked("وقع هجوم روسيا مساء الاثنين.", "روسيا", "country/RU")
+    evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
+    assert evs and all(e.source == ("E1",) for e in evs)

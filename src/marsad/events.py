@@ -438,6 +438,7 @@ class KBNisba:
         default_factory=dict
     )
     capital_names: dict[str, frozenset[str]] = field(default_factory=dict)
+    countries: frozenset[str] = frozenset()  # KB ids and Wikidata ids of countries
 
     @classmethod
     def load(cls) -> KBNisba:
@@ -454,6 +455,9 @@ class KBNisba:
                 for n in (r.get("nisba") or []) + (r.get("plural") or []):
                     for st in _nisba_stems(n) or [normalize_key(n)]:
                         self.by_nisba.setdefault(st, rec)
+            self.countries = frozenset(
+                str(x) for r in rows for x in (r.get("id"), r.get("qid")) if x
+            )
             cpath = data_path("kb/cities.jsonl")
             caps = {r[3] for r in self.by_nisba.values() if r[3]}
             if cpath.is_file() and caps:
@@ -681,6 +685,19 @@ class _DocView:
                 for j in range(a + 1, b + 1):
                     self.in_mention.add(j)
         self.ent_type = {e.id: e.type for e in doc.entities}
+        countries: frozenset[str] | None = getattr(nisba, "countries", None)
+        # linked GPEs that are towns or regions, not states (known with a country list)
+        self.non_state: set[str] = (
+            {
+                e.id
+                for e in doc.entities
+                if e.type == "GPE"
+                and (e.kb_id or e.wikidata)
+                and not ({e.kb_id, e.wikidata} & countries)
+            }
+            if countries
+            else set()
+        )
         self.first_type: dict[str, str] = {}  # as doc.entity() finds them
         for e in doc.entities:
             self.first_type.setdefault(e.id, e.type)
@@ -1606,6 +1623,14 @@ def _noun_args(
                 g = "source"
         for a in own:
             if a.eid is None:
+                continue
+            if (
+                e.label.type == "ASSAULT"
+                and not a.nisba
+                and (a.etype in ("LOC", "FAC") or a.eid in view.non_state)
+            ):
+                # هجوم برلين، تفجير ديالى: a town after an attack noun is where it was
+                c.location = c.location or a.eid
                 continue
             role = e.nisba_role if a.nisba else g
             (c.source if role == "source" else c.target).append(a.eid)
