@@ -1051,7 +1051,7 @@ def _linked(text: str, name: str, kb_id: str) -> Document:
 
 
 def test_town_after_an_attack_noun_is_its_location() -> None:
-    doc = _linked("وقع هجوم برلين مساء الاثنين.", "برلين", "city/2950159")
+    doc = _linked("وقع هجوم حلب مساء الاثنين.", "حلب", "city/170063")
     evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
     assert evs and all(e.source == () for e in evs)
     assert any(e.location == "E1" for e in evs)
@@ -1061,3 +1061,12 @@ def test_state_after_an_attack_noun_stays_its_actor() -> None:
     doc = _linked("وقع هجوم روسيا مساء الاثنين.", "روسيا", "country/RU")
     evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
     assert evs and all(e.source == ("E1",) for e in evs)
+
+
+def test_a_town_is_no_attacker_but_a_capital_is() -> None:
+    doc = _linked("في مدينة حلب استهدفت طائرات مواقع للمسلحين.", "حلب", "city/170063")
+    evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
+    assert evs and all(e.source == () for e in evs)
+    doc = _linked("قصفت موسكو مواقع للمسلحين.", "موسكو", "city/524901")
+    evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
+    assert evs and evs[0].source == ("E1",)

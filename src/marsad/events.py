@@ -439,6 +439,7 @@ class KBNisba:
     )
     capital_names: dict[str, frozenset[str]] = field(default_factory=dict)
     countries: frozenset[str] = frozenset()  # KB ids and Wikidata ids of countries
+    capitals: frozenset[str] = frozenset()  # KB ids of capitals (they stand for governments)
 
     @classmethod
     def load(cls) -> KBNisba:
@@ -458,6 +459,7 @@ class KBNisba:
             self.countries = frozenset(
                 str(x) for r in rows for x in (r.get("id"), r.get("qid")) if x
             )
+            self.capitals = frozenset(str(r["capital"]) for r in rows if r.get("capital"))
             cpath = data_path("kb/cities.jsonl")
             caps = {r[3] for r in self.by_nisba.values() if r[3]}
             if cpath.is_file() and caps:
@@ -686,6 +688,7 @@ class _DocView:
                     self.in_mention.add(j)
         self.ent_type = {e.id: e.type for e in doc.entities}
         countries: frozenset[str] | None = getattr(nisba, "countries", None)
+        capitals: frozenset[str] = getattr(nisba, "capitals", frozenset())
         # linked GPEs that are towns or regions, not states (known with a country list)
         self.non_state: set[str] = (
             {
@@ -694,6 +697,7 @@ class _DocView:
                 if e.type == "GPE"
                 and (e.kb_id or e.wikidata)
                 and not ({e.kb_id, e.wikidata} & countries)
+                and e.kb_id not in capitals
             }
             if countries
             else set()
@@ -1544,6 +1548,12 @@ def find_events(
         if e.label.type == "AID" and _has_weapons(view, c, doc):
             cameo = "072"
         sources = _actors(view, c.source)
+        if e.label.type in _AGENT_TYPES and e.label.kind == "physical":
+            # في مدينة سجنان استهدفت …: a town does not shoot; it is where
+            towns = [x for x in sources if x in view.non_state]
+            sources = [x for x in sources if x not in view.non_state]
+            if towns and c.location is None:
+                c.location = towns[0]
         targets = [t for t in _actors(view, c.target) if t not in sources]
         preferred = [t for t in targets if view.ent_type.get(t) in e.label.target_types]
         if preferred:
