@@ -11,7 +11,7 @@ import pytest
 
 from marsad.components.ner import make_ner
 from marsad.components.segment import make_segment
-from marsad.model import Document, Entity
+from marsad.model import Document, Entity, Span
 from marsad.ner.corpus import (
     clean_tag,
     clean_token,
@@ -445,3 +445,22 @@ def test_person_part_drops_a_leading_nisba() -> None:
     # without the article تركي is the given name Turki
     assert [t.text for t in _person_part(toks[5:], adj)] == ["تركي", "الشبانة"]
     assert len(_person_part(toks[:3])) == 3  # without the adjectives nothing is dropped
+
+
+def test_a_person_name_at_the_end_of_an_org_span_is_cut_off() -> None:
+    from marsad.ner.recognize import _Group, _split_people
+
+    text = "قال محافظ البنك المركزي سالم الكعبي إن سالم الكعبي يرفض ذلك والبنك المركزي الوطني"
+    doc = make_segment()(Document(text=text))
+
+    def span(name: str, after: int = 0) -> Span:
+        start = text.index(name, after)
+        return doc.span(start, start + len(name))
+
+    org = _Group("ORG", "البنك المركزي سالم الكعبي", [span("البنك المركزي سالم الكعبي")], 0.8)
+    other = _Group("ORG", "البنك المركزي الوطني", [span("البنك المركزي الوطني")], 0.8)
+    person = _Group("PERSON", "سالم الكعبي", [span("سالم الكعبي", text.index("إن"))], 0.9)
+    _split_people(doc, [org, other, person])
+    assert [m.text for m in org.mentions] == ["البنك المركزي"]
+    assert [m.text for m in person.mentions] == ["سالم الكعبي", "سالم الكعبي"]
+    assert [m.text for m in other.mentions] == ["البنك المركزي الوطني"]  # no person in it

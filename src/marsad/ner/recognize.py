@@ -161,7 +161,7 @@ def recognize(
                 by_key[(mtype, key)] = group
             group.mentions.append(span)
             group.confidence = max(group.confidence, conf)
-    groups = _merge_surnames(groups)
+    groups = _merge_surnames(_split_people(doc, groups))
     if not groups and not extra:
         return doc.entities
     old = list(doc.entities)
@@ -259,6 +259,36 @@ def _name_part(toks: Sequence[Token]) -> Sequence[Token]:
     if len(toks) == 1 and toks[0].kind == "word" and len(normalize_key(toks[0].text)) < 3:
         return ()
     return toks
+
+
+def _split_people(doc: Document, groups: list[_Group]) -> list[_Group]:
+    """A name of another type that ends with a person's name found in the document (two
+    words or more) is cut before it, the person's name going to the person: البنك المركزي
+    الشاذلي العياري → البنك المركزي + الشاذلي العياري."""
+    people = {g.key: g for g in groups if g.type == "PERSON" and len(g.key.split()) > 1}
+    if not people:
+        return groups
+    for g in groups:
+        if g.type == "PERSON":
+            continue
+        kept: list[Span] = []
+        for m in g.mentions:
+            parts = [(x.start(), x.end()) for x in re.finditer(r"\S+", m.text)]
+            cut = None
+            for k in range(len(parts) - 1, 0, -1):
+                tail = " ".join(normalize_key(m.text[a:b]) for a, b in parts[k:])
+                if len(parts) - k > 1 and tail in people:
+                    cut = k
+                    break
+            if cut is None:
+                kept.append(m)
+                continue
+            person = people[" ".join(normalize_key(m.text[a:b]) for a, b in parts[cut:])]
+            person.mentions.append(doc.span(m.start + parts[cut][0], m.end))
+            person.mentions.sort(key=_span_key)
+            kept.append(doc.span(m.start, m.start + parts[cut - 1][1]))
+        g.mentions[:] = kept
+    return groups
 
 
 def _merge_surnames(groups: list[_Group]) -> list[_Group]:
