@@ -1070,3 +1070,9 @@ def test_a_town_is_no_attacker_but_a_capital_is() -> None:
     doc = _linked("قصفت موسكو مواقع للمسلحين.", "موسكو", "city/524901")
     evs = [e for e in find_events(doc) if e.type == "ASSAULT"]
     assert evs and evs[0].source == ("E1",)
+
+
+def test_casualty_noun_and_its_strike_are_one_event() -> None:
+    doc, evs = events("مقتل قيادي في حماس بغارة لطيران التحالف الدولي.")
+    assert len(evs) == 1 and evs[0].type == "ASSAULT", [(e.label, e.trigger.text) for e in evs]
+    assert names(doc, evs[0].source) == {"التحالف الدولي"}

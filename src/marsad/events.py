@@ -1441,7 +1441,9 @@ def find_events(
                     c.source = list(earlier[-1].source)
                     c.has_subject_slot = True
                 _assign(c, fwd, e.roles, passive)
-            if e.pos == "noun" and (c.source or c.light is not None):
+            if e.pos == "noun" and (
+                c.source or c.light is not None or (e.label.type == "ASSAULT" and not c.article)
+            ):
                 _, nested = _scan_forward(view, c.ti, hi, cand_at, verbal)
                 for n in nested:
                     nested_of.setdefault(n, c.ti)
