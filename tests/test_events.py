@@ -1076,3 +1076,9 @@ def test_casualty_noun_and_its_strike_are_one_event() -> None:
     doc, evs = events("مقتل قيادي في حماس بغارة لطيران التحالف الدولي.")
     assert len(evs) == 1 and evs[0].type == "ASSAULT", [(e.label, e.trigger.text) for e in evs]
     assert names(doc, evs[0].source) == {"التحالف الدولي"}
+
+
+def test_direction_after_a_preposition_keeps_its_role() -> None:
+    doc, ev = only("شنت إسرائيل غارة على شمال غرب غزة.", "AIRSTRIKE")
+    assert names(doc, ev.source) == {"إسرائيل"}
+    assert names(doc, ev.target) == {"غزة"}

@@ -211,6 +211,7 @@ class Lexicon:
     agent_markers: _Words
     continuation: _Words
     intransitive: frozenset[str]
+    directions: frozenset[str]
     openers: frozenset[str]
     plover: Mapping[str, Any]
     cameo: Mapping[str, str]
@@ -381,6 +382,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         agent_markers=_Words.of(spec.get("agent_markers")),
         continuation=_Words.of(spec.get("continuation")),
         intransitive=frozenset(intransitive),
+        directions=keys("directions"),
         openers=keys("verb_openers")
         | frozenset(normalize_key(x) for x in _as_list(gov.get("negation")))
         | frozenset(normalize_key(x) for x in _as_list(gov.get("planned"))),
@@ -1017,7 +1019,13 @@ def _scan_forward(
         if other is not None and other.entry.pos != "noun":
             break  # another predicate
         if t.fw in view.lex.prepositions and j not in view.mention_at:
-            ctx = "الى" if t.fw == "الى" else t.fw
+            prev = view.toks[j - 1].fw
+            if not (
+                t.fw in view.lex.directions
+                and ctx is not None
+                and (prev in view.lex.prepositions or view.prep_of(j) is not None)
+            ):
+                ctx = "الى" if t.fw == "الى" else t.fw
             j += 1
             continue
         if other is not None and other.entry.secondary and ctx is None:
