@@ -464,3 +464,16 @@ def test_a_person_name_at_the_end_of_an_org_span_is_cut_off() -> None:
     assert [m.text for m in org.mentions] == ["البنك المركزي"]
     assert [m.text for m in person.mentions] == ["سالم الكعبي", "سالم الكعبي"]
     assert [m.text for m in other.mentions] == ["البنك المركزي الوطني"]  # no person in it
+
+
+def test_bare_kb_surname_goes_to_the_earlier_full_name_of_another_person() -> None:
+    from marsad.pipeline import Pipeline
+
+    nlp = Pipeline(["segment", "entities", "ner"])
+    doc = nlp.analyze("التقى مارتن شولتز وزير الخارجية في بروكسل. وقال شولتز إن الاتحاد موحد.")
+    assert all(e.kb_id != "person/olaf-scholz" for e in doc.entities)
+    martin = [e for e in doc.entities if "شولتز" in e.name_ar]
+    assert len(martin) == 1 and [m.text for m in martin[0].mentions] == ["مارتن شولتز", "شولتز"]
+    # without another full name, the bare surname keeps its KB link
+    doc = nlp.analyze("وقال المستشار شولتز إن الحكومة مستعدة.")
+    assert "person/olaf-scholz" in {e.kb_id for e in doc.entities}

@@ -168,6 +168,7 @@ def recognize(
     for i, spans in extra.items():
         ent = old[i]
         old[i] = replace(ent, mentions=tuple(sorted((*ent.mentions, *spans), key=_span_key)))
+    old = _claim_surnames(old, groups)
     n = max((int(m.group(1)) for e in doc.entities if (m := _ID_RE.match(e.id))), default=0)
     new = []
     for i, g in enumerate(groups, start=n + 1):
@@ -259,6 +260,30 @@ def _name_part(toks: Sequence[Token]) -> Sequence[Token]:
     if len(toks) == 1 and toks[0].kind == "word" and len(normalize_key(toks[0].text)) < 3:
         return ()
     return toks
+
+
+def _claim_surnames(old: list[Entity], groups: list[_Group]) -> list[Entity]:
+    """A KB person named only by a bare surname, after the model found another full name
+    ending with it earlier (مارتن شولتز … شولتز, not Olaf Scholz), is that other person."""
+    full: dict[str, list[_Group]] = {}
+    for g in groups:
+        words = g.key.split()
+        if g.type == "PERSON" and g.link is None and len(words) > 1:
+            full.setdefault(words[-1], []).append(g)
+    if not full:
+        return old
+    out = []
+    for e in old:
+        keys = {normalize_key(m.text) for m in e.mentions}
+        owners = full.get(next(iter(keys)), []) if e.type == "PERSON" and len(keys) == 1 else []
+        first = min((m.start for m in e.mentions), default=0)
+        earlier = [g for g in owners if min(m.start for m in g.mentions) < first]
+        if e.kb_id and len(earlier) == 1 and " " not in next(iter(keys)):
+            earlier[0].mentions.extend(e.mentions)
+            earlier[0].mentions.sort(key=_span_key)
+            continue
+        out.append(e)
+    return out
 
 
 def _split_people(doc: Document, groups: list[_Group]) -> list[_Group]:
