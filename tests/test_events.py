@@ -1082,3 +1082,22 @@ def test_direction_after_a_preposition_keeps_its_role() -> None:
     doc, ev = only("شنت إسرائيل غارة على شمال غرب غزة.", "AIRSTRIKE")
     assert names(doc, ev.source) == {"إسرائيل"}
     assert names(doc, ev.target) == {"غزة"}
+
+
+def test_thamana_is_praise_but_thaman_is_a_price() -> None:
+    doc, ev = only("ثمنت حماس دور قطر في الوساطة.", "PRAISE")
+    assert names(doc, ev.source) == {"حماس"} and names(doc, ev.target) == {"قطر"}
+    _doc, evs = events("دفعت إيران ثمن سياساتها غاليا.")
+    assert evs == []
+
+
+def test_death_sentence_is_not_an_execution() -> None:
+    _doc, evs = events("وقضت المحكمة بإعدام ثلاثة متهمين.")
+    assert not [e for e in evs if e.type == "ASSAULT"]
+    _doc, ev = only("أعدمت إيران ثلاثة معارضين.", "KILL")
+    assert ev.type == "ASSAULT"
+
+
+def test_drunk_driver_is_an_accident() -> None:
+    _doc, evs = events("سائق مخمور يدهس 28 شخصا في مهرجان.")
+    assert evs == []
