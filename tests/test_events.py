@@ -1101,3 +1101,12 @@ def test_death_sentence_is_not_an_execution() -> None:
 def test_drunk_driver_is_an_accident() -> None:
     _doc, evs = events("سائق مخمور يدهس 28 شخصا في مهرجان.")
     assert evs == []
+
+
+def test_svo_collective_with_nisba_is_the_killer() -> None:
+    doc, evs = events("تقول إسرائيل إن هدفها الأمن. والطيران الإسرائيلي يقتل ثلاثة مسلحين.")
+    kills = [e for e in evs if e.label == "KILL"]
+    assert kills and names(doc, kills[0].source) == {"إسرائيل"}, [
+        (e.label, names(doc, e.source), names(doc, e.target)) for e in evs
+    ]
+    assert "إسرائيل" not in names(doc, kills[0].target)

@@ -1429,6 +1429,16 @@ def find_events(
                 for n in nested:
                     nested_of.setdefault(n, c.ti)
                 earlier = [x for x in cands if x.ti < c.ti and x.source and x.entry.pos != "noun"]
+                if back and e.roles.get("subject") == "target" and e.label.type in _AGENT_TYPES:
+                    # الطيران الأمريكي يقتل …: a collective named by its nisba acts
+                    back = [
+                        _Arg(a.eid, a.etype, "agent", a.pos, a.conj, a.nisba)
+                        if a.nisba
+                        and a.pos > lo
+                        and view.lex.actor_nouns.match(view.toks[a.pos - 1].bares)
+                        else a
+                        for a in back
+                    ]
                 if back:
                     _assign(c, back, e.roles, False)
                     c.has_subject_slot = True
