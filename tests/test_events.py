@@ -1110,3 +1110,10 @@ def test_svo_collective_with_nisba_is_the_killer() -> None:
         (e.label, names(doc, e.source), names(doc, e.target)) for e in evs
     ]
     assert "إسرائيل" not in names(doc, kills[0].target)
+
+
+def test_lone_person_after_arrest_verb_is_the_arrested() -> None:
+    doc, ev = only("واعتقل أحمد في بغداد الشهر الماضي.", "ARREST")
+    assert names(doc, ev.target) == {"أحمد"} and ev.source == ()
+    doc, ev = only("اعتقلت الشرطة المصرية أحمد في القاهرة.", "ARREST")
+    assert names(doc, ev.target) == {"أحمد"}

@@ -1316,6 +1316,9 @@ def _find_light(view: _DocView, c: _Cand, lo: int) -> int | None:
 
 _PLACE_TYPES = ("GPE", "LOC", "FAC")
 
+#: labels whose lone named-person subject is read as the patient of an unvowelled passive
+_PERSON_PATIENT = frozenset({"ARREST"})
+
 #: event types a continuation verb reports anew (تواصلت الاحتجاجات، تجددت الاشتباكات)
 _ONGOING_TYPES = frozenset({"PROTEST", "ASSAULT"})
 
@@ -1459,6 +1462,17 @@ def find_events(
                     c.source = list(earlier[-1].source)
                     c.has_subject_slot = True
                 _assign(c, fwd, e.roles, passive)
+                if (
+                    e.label.name in _PERSON_PATIENT
+                    and not back
+                    and c.source
+                    and not c.target
+                    and all(view.ent_type.get(x) == "PERSON" for x in c.source)
+                ):
+                    # واعتقل تامالت في العاصمة: a named person alone after اعتقل is the one
+                    # arrested (the unvowelled passive); police and armies arrest, not names
+                    c.target, c.source = c.source, []
+                    c.has_subject_slot = True
             if e.pos == "noun" and (
                 c.source or c.light is not None or (e.label.type == "ASSAULT" and not c.article)
             ):
