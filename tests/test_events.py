@@ -1117,3 +1117,15 @@ def test_lone_person_after_arrest_verb_is_the_arrested() -> None:
     assert names(doc, ev.target) == {"أحمد"} and ev.source == ()
     doc, ev = only("اعتقلت الشرطة المصرية أحمد في القاهرة.", "ARREST")
     assert names(doc, ev.target) == {"أحمد"}
+
+
+def test_members_of_a_group_are_victims_not_killers() -> None:
+    doc, ev = only("قتل عناصر حماس في غارة ليلية.", "KILL")
+    assert "حماس" not in names(doc, ev.source)
+    doc, evs = events("قتل خمسة جنود أتراك وأصيب ثمانية آخرون في الهجوم.")
+    assert all("تركيا" not in names(doc, e.source) for e in evs)
+
+
+def test_fighters_before_an_attack_verb_are_its_subject() -> None:
+    doc, ev = only("وقالت الوكالة إن مقاتلين من حماس هاجموا مركزا للشرطة في غزة.", "ATTACK")
+    assert "غزة" not in names(doc, ev.source)

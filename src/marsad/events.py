@@ -210,6 +210,7 @@ class Lexicon:
     actor_nouns: _Words
     agent_markers: _Words
     continuation: _Words
+    agent_collectives: _Words
     intransitive: frozenset[str]
     directions: frozenset[str]
     openers: frozenset[str]
@@ -381,6 +382,7 @@ def build_lexicon(spec: Mapping[str, Any], plover: Mapping[str, Any]) -> Lexicon
         actor_nouns=_Words.of(spec.get("actor_nouns")),
         agent_markers=_Words.of(spec.get("agent_markers")),
         continuation=_Words.of(spec.get("continuation")),
+        agent_collectives=_Words.of(spec.get("agent_collectives")),
         intransitive=frozenset(intransitive),
         directions=keys("directions"),
         openers=keys("verb_openers")
@@ -1092,6 +1094,7 @@ def _scan_forward(
                 own = cand_at.get(c_ti)
                 agent = ctx == "agent" or (
                     own is not None
+                    and view.lex.agent_collectives.match(view.toks[j].bares)
                     and own.entry.label.type in _AGENT_TYPES
                     and own.entry.roles.get("subject") == "target"
                 )
@@ -1438,7 +1441,7 @@ def find_events(
                         _Arg(a.eid, a.etype, "agent", a.pos, a.conj, a.nisba)
                         if a.nisba
                         and a.pos > lo
-                        and view.lex.actor_nouns.match(view.toks[a.pos - 1].bares)
+                        and view.lex.agent_collectives.match(view.toks[a.pos - 1].bares)
                         else a
                         for a in back
                     ]
