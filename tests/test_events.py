@@ -1129,3 +1129,10 @@ def test_members_of_a_group_are_victims_not_killers() -> None:
 def test_fighters_before_an_attack_verb_are_its_subject() -> None:
     doc, ev = only("وقالت الوكالة إن مقاتلين من حماس هاجموا مركزا للشرطة في غزة.", "ATTACK")
     assert "غزة" not in names(doc, ev.source)
+
+
+def test_object_pronoun_makes_an_unvowelled_kill_active() -> None:
+    doc, ev = only("وتعود الجثث إلى جنود قتلهم عناصر حماس في المنطقة.", "KILL")
+    assert names(doc, ev.source) == {"حماس"}
+    doc, ev = only("قتل عناصر حماس في المنطقة.", "KILL")
+    assert "حماس" not in names(doc, ev.source)

@@ -842,6 +842,18 @@ class _DocView:
 
 
 # -- trigger matching -------------------------------------------------------------------------
+def _object_pronoun(view: _DocView, c: _Cand) -> bool:
+    """The verb trigger carries an object pronoun (قتلهم، أصابته), so it is active."""
+    if c.entry.pos != "verb":
+        return False
+    splits = [
+        enc
+        for _p, core, enc in _decompose(view.toks[c.ti].key, _VERB_PROCLITICS, _VERB_ENCLITICS)
+        if any(f.entry is c.entry for f in view.lex.verbs.get(core, []))
+    ]
+    return bool(splits) and all(enc in ("ه", "ها", "هم", "هما", "هن") for enc in splits)
+
+
 def _decompose(
     key: str, proclitics: Sequence[str], enclitics: Sequence[str] = _ENCLITICS
 ) -> Iterable[tuple[str, str, str]]:
@@ -1428,9 +1440,13 @@ def find_events(
                 _noun_args(view, c, lo, hi, cand_at, verbal)
             else:
                 passive = c.tense == "passive"
+                obj_pron = _object_pronoun(view, c)
                 back = (
-                    [] if (passive or e.pos == "participle") else _scan_back_subject(view, c.ti, lo)
-                )
+                    []
+                    if (passive or e.pos == "participle")
+                    or (obj_pron and e.roles.get("subject") == "target")
+                    else _scan_back_subject(view, c.ti, lo)
+                )  # (جنود قتلهم …: the noun before is the pronoun's antecedent)
                 fwd, nested = _scan_forward(view, c.ti, hi, cand_at, verbal)
                 for n in nested:
                     nested_of.setdefault(n, c.ti)
@@ -1464,7 +1480,11 @@ def find_events(
                     # أدانت X …، واتهمت إسرائيل بـ…: the coordinated verb keeps the subject
                     c.source = list(earlier[-1].source)
                     c.has_subject_slot = True
-                _assign(c, fwd, e.roles, passive)
+                roles = e.roles
+                if roles.get("subject") == "target" and obj_pron:
+                    # جنود قتلهم عناصر داعش: a verb with an object pronoun is active
+                    roles = {**roles, "subject": "source"}
+                _assign(c, fwd, roles, passive)
                 if (
                     e.label.name in _PERSON_PATIENT
                     and not back
