@@ -1136,3 +1136,10 @@ def test_object_pronoun_makes_an_unvowelled_kill_active() -> None:
     assert names(doc, ev.source) == {"حماس"}
     doc, ev = only("قتل عناصر حماس في المنطقة.", "KILL")
     assert "حماس" not in names(doc, ev.source)
+
+
+def test_suicide_bomber_storming_is_a_bombing_not_a_raid() -> None:
+    _doc, evs = events("وأفاد الجيش بأن انتحاريا اقتحم بشاحنة مفخخة مركزا للشرطة.")
+    assert [e.type for e in evs] == ["ASSAULT"], [(e.label, e.trigger.text) for e in evs]
+    _doc, ev = only("اقتحمت الشرطة منزل المتهم.", "RAID")
+    assert ev.type == "COERCE"
