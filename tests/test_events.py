@@ -1143,3 +1143,8 @@ def test_suicide_bomber_storming_is_a_bombing_not_a_raid() -> None:
     assert [e.type for e in evs] == ["ASSAULT"], [(e.label, e.trigger.text) for e in evs]
     _doc, ev = only("اقتحمت الشرطة منزل المتهم.", "RAID")
     assert ev.type == "COERCE"
+
+
+def test_attack_on_a_stadium_is_still_an_attack() -> None:
+    _doc, evs = events("استهدف هجوم انتحاري ملعبا في بغداد.")
+    assert [e.type for e in evs] == ["ASSAULT"]
