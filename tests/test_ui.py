@@ -26,7 +26,11 @@ pytest.importorskip("uvicorn", reason="the web extra (uvicorn) is not installed"
 pytest.importorskip("selenium", reason="selenium is not installed (pip install selenium)")
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import (
+    NoAlertPresentException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -97,7 +101,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def wait_for(driver: WebDriver, check: Callable[[], Any], what: str) -> Any:
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
-        value = check()
+        try:
+            value = check()
+        except StaleElementReferenceException:  # the page re-rendered under us: look again
+            value = None
         if value:
             return value
         time.sleep(0.1)
@@ -332,13 +339,22 @@ def test_corpus_search_with_filters(browser: WebDriver, server: Server) -> None:
         browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#search-results .hits a"), "hits"
     )
     assert links
-    links[0].click()
-    article = wait_for(
-        browser,
-        lambda: (browser.find_elements(By.CSS_SELECTOR, "#doc-result #article") or [None])[0],
-        "the document",
-    )
-    assert "موسكو" in article.text
+
+    def click_first_hit() -> bool:
+        hits = browser.find_elements(By.CSS_SELECTOR, "#search-results .hits a")
+        if not hits:
+            return False
+        hits[0].click()
+        return True
+
+    wait_for(browser, click_first_hit, "a hit to click")
+
+    def article_text() -> str:
+        found = browser.find_elements(By.CSS_SELECTOR, "#doc-result #article")
+        return found[0].text if found else ""
+
+    text = wait_for(browser, lambda: "موسكو" in article_text() and article_text(), "the document")
+    assert "موسكو" in text
     logs = [
         e
         for e in browser.get_log("browser")
