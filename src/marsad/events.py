@@ -87,28 +87,15 @@ _QUOTE_MARKS = frozenset('"«»“”„‟')
 _TANWEEN = frozenset("\u064b\u064c\u064d")
 #: Entity types that can be actors (weapons and named events are not).
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
-_VERB_PROCLITICS = ("", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل")
-_NOUN_PROCLITICS = (
-    "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل",
-    "ال", "وال", "فال", "بال", "وبال", "فبال", "كال", "وكال", "لل", "ولل", "فلل",
-)  # fmt: skip
-_ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ني", "ي")
-_VERB_ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ني")
-_PAST_SUFFIXES = ("", "ت", "ا", "تا", "وا", "ن", "تم", "نا")
-_PRESENT_SUFFIXES = ("", "ان", "ون", "ن", "ا", "وا")
-_PRESENT_PREFIXES = ("ي", "ت", "ن")
-_BASE_ROLES: Mapping[str, str] = {
-    "subject": "source",
-    "object": "target",
-    "genitive": "source",
-    "مع": "target",
-    "على": "target",
-    "ضد": "target",
-    "الى": "target",
-    "ل": "target",
-    "ب": "target",
-    "في": "location",
-}
+_MORPH = load_yaml("events/morphology.yaml")
+_VERB_PROCLITICS: tuple[str, ...] = tuple(_MORPH["verb_proclitics"])
+_NOUN_PROCLITICS: tuple[str, ...] = tuple(_MORPH["noun_proclitics"])
+_ENCLITICS: tuple[str, ...] = tuple(_MORPH["enclitics"])
+_VERB_ENCLITICS: tuple[str, ...] = tuple(_MORPH["verb_enclitics"])
+_PAST_SUFFIXES: tuple[str, ...] = tuple(_MORPH["past_suffixes"])
+_PRESENT_SUFFIXES: tuple[str, ...] = tuple(_MORPH["present_suffixes"])
+_PRESENT_PREFIXES: tuple[str, ...] = tuple(_MORPH["present_prefixes"])
+_BASE_ROLES: Mapping[str, str] = dict(_MORPH["base_roles"])
 
 
 # -- the ontology and the lexicon -----------------------------------------------------------
