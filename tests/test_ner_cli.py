@@ -58,6 +58,9 @@ class StubTagger:
     def tag(self, tokens: Sequence[str]) -> list[str]:
         return [PREDICT[t] for t in tokens]
 
+    def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        return [self.tag(s) for s in sentences]
+
 
 @pytest.fixture
 def conll(tmp_path: Path) -> Path:

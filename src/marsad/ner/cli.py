@@ -52,10 +52,10 @@ def cmd_evaluate_ner(args: argparse.Namespace) -> int:
         model = Path(args.model)
         if not (model / "meta.json").is_file():
             raise MarsadError(Code.E001, "not a model folder (no meta.json)", source=args.model)
-        from marsad.ner.tagger import NerTagger
+        from marsad.ner.tagger import open_model
 
         try:
-            tagger = NerTagger(model)
+            tagger = open_model(model)
         except (OSError, ValueError) as exc:
             raise MarsadError(
                 Code.E012, f"cannot load the model: {exc}", source=args.model

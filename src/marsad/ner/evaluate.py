@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 from marsad.ner.corpus import clean_tag, clean_token, conll_blocks, repair_bio, spans_of
 
 if TYPE_CHECKING:
-    from marsad.ner.tagger import NerTagger
+    from marsad.ner.tagger import Tagger
+
+#: Sentences tagged together (the neural model is faster on batches).
+EVAL_BATCH = 128
 
 
 @dataclass
@@ -111,7 +114,7 @@ def score(gold: Iterable[Sequence[str]], pred: Iterable[Sequence[str]]) -> Score
 
 def evaluate_conll(
     path: str | Path,
-    tagger: NerTagger | None = None,
+    tagger: Tagger | None = None,
     *,
     predictions: str | Path | None = None,
 ) -> Scores:
@@ -129,21 +132,29 @@ def evaluate_conll(
     out = open(predictions, "w", encoding="utf-8") if predictions else None
     try:
         with open(path, encoding="utf-8") as fh:
-            for block in conll_blocks(fh):
-                raw = [p[0] for p in block]
-                gold = list(repair_bio([clean_tag(p[-1]) if len(p) > 1 else "O" for p in block]))
-                keep = [i for i, t in enumerate(raw) if clean_token(t)]
-                tags = tagger.tag([raw[i] for i in keep])
-                pred = ["O"] * len(raw)
-                for i, t in zip(keep, tags, strict=True):
-                    pred[i] = t
-                pred = list(repair_bio(pred))
-                s.add(gold, pred)
-                if out is not None:
-                    out.write(
-                        "".join(f"{w} {g} {p}\n" for w, g, p in zip(raw, gold, pred, strict=True))
+            blocks = iter(conll_blocks(fh))
+            while chunk := [b for _, b in zip(range(EVAL_BATCH), blocks, strict=False)]:
+                raws = [[p[0] for p in block] for block in chunk]
+                keeps = [[i for i, t in enumerate(raw) if clean_token(t)] for raw in raws]
+                tagged = tagger.tag_batch(
+                    [[raw[i] for i in k] for raw, k in zip(raws, keeps, strict=True)]
+                )
+                for block, raw, keep, tags in zip(chunk, raws, keeps, tagged, strict=True):
+                    gold = list(
+                        repair_bio([clean_tag(p[-1]) if len(p) > 1 else "O" for p in block])
                     )
-                    out.write("\n")
+                    pred = ["O"] * len(raw)
+                    for i, t in zip(keep, tags, strict=True):
+                        pred[i] = t
+                    pred = list(repair_bio(pred))
+                    s.add(gold, pred)
+                    if out is not None:
+                        out.write(
+                            "".join(
+                                f"{w} {g} {p}\n" for w, g, p in zip(raw, gold, pred, strict=True)
+                            )
+                        )
+                        out.write("\n")
     finally:
         if out is not None:
             out.close()
@@ -160,9 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--predictions", type=Path, help="write 'token gold predicted' lines here")
     ap.add_argument("--model", type=Path, help="a model folder (default: the shipped one)")
     a = ap.parse_args(argv)
-    from marsad.ner.tagger import NerTagger
+    from marsad.ner.tagger import open_model
 
-    tagger = NerTagger(a.model) if a.model else None
+    tagger = open_model(a.model) if a.model else None
     t0 = time.perf_counter()
     s = evaluate_conll(a.conll, tagger, predictions=a.predictions)
     dt = time.perf_counter() - t0

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from marsad._data import load_yaml
 from marsad.model import Document, Entity, Span, Token
-from marsad.ner.tagger import NerTagger
+from marsad.ner.tagger import Tagger
 from marsad.normalize import normalize_key
 from marsad.segment import default_lexicon
 
@@ -96,7 +96,7 @@ class _Group:
 
 def recognize(
     doc: Document,
-    tagger: NerTagger,
+    tagger: Tagger,
     *,
     min_confidence: float = 0.0,
     linker: Linker | None = None,
@@ -111,13 +111,13 @@ def recognize(
     starts = [t.start for t in doc.tokens]
     groups: list[_Group] = []
     by_key: dict[tuple[str, str], _Group] = {}
+    sentences = []
     for sent in doc.sentences:
-        lo = bisect_left(starts, sent.start)
-        hi = bisect_left(starts, sent.end)
-        toks = doc.tokens[lo:hi]
-        if not toks:
-            continue
-        tagged = tagger.entities([t.text for t in toks])
+        toks = doc.tokens[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
+        if toks:
+            sentences.append(toks)
+    all_tagged = tagger.entities_batch([[t.text for t in toks] for toks in sentences])
+    for toks, tagged in zip(sentences, all_tagged, strict=True):
         covered = {i for s, e, _, _ in tagged for i in range(s, e)}
         for s, e, typ, conf in tagged:
             mtype = _MODEL_TYPES.get(typ)

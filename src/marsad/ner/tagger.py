@@ -1,8 +1,15 @@
 """The shipped NER model: loaded lazily, once per process, and applied to token lists.
 
-A model is a folder holding ``model.crfsuite.gz`` (a python-crfsuite CRF, gzip'd),
-``clusters.tsv.gz`` (the word clusters its features use) and ``meta.json`` (version,
-feature settings, training figures).
+A model is a folder with a ``meta.json`` (version, family, training figures) whose
+``family`` says how to load it:
+
+* ``bilstm-crf`` (the shipped model): ``model.npz``, ``vocab.json.gz`` and
+  ``clusters.tsv.gz``, run with numpy by :class:`marsad.ner.neural.NeuralTagger`;
+* ``crf``: ``model.crfsuite.gz`` (a python-crfsuite CRF, gzip'd) and ``clusters.tsv.gz``,
+  run by :class:`NerTagger`.
+
+Both offer ``tag``/``tag_batch`` (BIO tags) and ``entities``/``entities_batch``
+(``(start token, end token, type, confidence)`` spans).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import gzip
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from marsad._data import data_path
 from marsad.ner.clusters import Clusters
@@ -21,6 +28,23 @@ from marsad.ner.features import Featurizer, Gazetteer
 
 #: The model the ``ner`` component loads by default (a folder under ``marsad/data/models``).
 DEFAULT_MODEL = "models/ner-crf-v1"
+
+Spans = list[tuple[int, int, str, float]]
+
+
+class Tagger(Protocol):
+    """What the ``ner`` component and the evaluator need of a model."""
+
+    meta: dict[str, Any]
+
+    def tag(self, tokens: Sequence[str]) -> list[str]: ...
+
+    def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]: ...
+
+    def entities(self, tokens: Sequence[str]) -> Spans: ...
+
+    def entities_batch(self, sentences: Sequence[Sequence[str]]) -> list[Spans]: ...
+
 
 #: Sentences longer than this (tokens) are tagged in pieces.
 MAX_SENTENCE_TOKENS = 400
@@ -61,6 +85,14 @@ class NerTagger:
             return []
         return list(from_bilou(self._raw(tokens)))
 
+    def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags per sentence."""
+        return [self.tag(s) for s in sentences]
+
+    def entities_batch(self, sentences: Sequence[Sequence[str]]) -> list[Spans]:
+        """:meth:`entities` per sentence."""
+        return [self.entities(s) for s in sentences]
+
     def entities(self, tokens: Sequence[str]) -> list[tuple[int, int, str, float]]:
         """``(start token, end token, type, confidence)`` per recognised span; the
         confidence is the lowest marginal probability of the span's labels."""
@@ -78,12 +110,23 @@ def _no_gazetteer(_: str) -> Sequence[str]:
     return ()
 
 
+def open_model(path: str | Path) -> Tagger:
+    """The model in folder ``path``, loaded by its family (``meta.json``)."""
+    p = Path(str(path))
+    meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("family") == "bilstm-crf":
+        from marsad.ner.neural import NeuralTagger
+
+        return NeuralTagger.load(p)
+    return NerTagger(p)
+
+
 @functools.cache
-def load_tagger(path: str) -> NerTagger:
+def load_tagger(path: str) -> Tagger:
     """The model in folder ``path``, loaded on first use and kept for the process."""
-    return NerTagger(path)
+    return open_model(path)
 
 
-def default_tagger() -> NerTagger:
+def default_tagger() -> Tagger:
     """The shipped model, loaded on first use and kept for the process."""
     return load_tagger(str(data_path(DEFAULT_MODEL)))

@@ -1,0 +1,456 @@
+"""A small neural NER tagger (char-CNN + BiLSTM + CRF) run with numpy.
+
+Trained with PyTorch (:mod:`marsad.ner.train_neural`, training time only) and shipped as
+plain arrays (``model.npz``) plus the vocabularies (``vocab.json.gz``): tagging needs numpy
+only. Each token becomes a vector made of
+
+* word embeddings of its folded form and of its host (the word without proclitics:
+  ``والقاهرة`` → ``القاهرة``), pre-trained with word2vec on JawharaFM news;
+* a character CNN over its letters (max-pooled);
+* small embeddings of discrete features: script/shape, the proclitic string, article and
+  enclitic flags, the word clusters of :mod:`marsad.ner.clusters`, a frequency bucket and
+  knowledge-base gazetteer flags (which KB types have a name containing the word).
+
+A bidirectional LSTM reads the sentence, a linear layer scores BILOU labels and a CRF
+(Viterbi) picks the best sequence. A word's input vector is the same wherever it occurs, so
+its projection onto the LSTM gates is computed once and cached (least recently used out).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from marsad.ner.clusters import Clusters
+from marsad.normalize import normalize_key
+from marsad.segment import Segmenter, default_lexicon
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+
+#: Index 0 of every vocabulary is padding, 1 is "unknown".
+PAD, UNK = 0, 1
+#: Letters of a word the character CNN reads (the first and last halves of longer words).
+MAX_WORD_CHARS = 24
+#: Sentences run through the network together (longest first).
+MAX_BATCH = 256
+#: Words whose gate projections are kept (least recently used first out; ~6 KB a word).
+WORD_CACHE_SIZE = 16_384
+
+KINDS = ("num", "ar", "lat", "latcap", "punct", "other")
+#: The discrete features, in the order of ``WordCode.feats`` and of the model's tables.
+FEATURES = ("kind", "procl", "artenc", "c1", "c2", "fq", "gaz")
+#: KB gazetteer flag per KB type (a bit mask: a word can be in several names).
+GAZ_BITS = {"PERSON": 1, "GPE": 2, "LOC": 2, "FAC": 2, "ORG": 4, "city": 8, "other": 16}
+GAZ_SIZE = 32
+
+
+Gazetteer = Callable[[str], int]
+
+
+class WordCode:
+    """The inputs of one word: word and host ids, letter ids and discrete feature ids."""
+
+    __slots__ = ("chars", "feats", "host", "word")
+
+    def __init__(self, word: int, host: int, chars: tuple[int, ...], feats: tuple[int, ...]):
+        self.word = word
+        self.host = host
+        self.chars = chars
+        self.feats = feats
+
+
+class Encoder:
+    """Turns token strings into :class:`WordCode` (the same for training and tagging).
+
+    ``vocab`` maps word keys to embedding rows, ``chars`` letters to rows, ``procl``
+    proclitic strings to rows; clusters and the gazetteer are looked up as in the CRF."""
+
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        chars: dict[str, int],
+        procl: dict[str, int],
+        clusters: Clusters,
+        n_clusters: tuple[int, int],
+        gazetteer: Gazetteer | None = None,
+        segmenter: Segmenter | None = None,
+    ) -> None:
+        self.vocab = vocab
+        self.chars = chars
+        self.procl = procl
+        self.clusters = clusters
+        self.n_clusters = n_clusters
+        self.gazetteer = gazetteer
+        # a private copy of the shipped lexicon (other components add names to the shared one)
+        self.segmenter = segmenter or Segmenter(default_lexicon.__wrapped__())
+
+    def sizes(self) -> dict[str, int]:
+        """Rows of each discrete feature table."""
+        return {
+            "kind": len(KINDS) + 2,
+            "procl": len(self.procl),
+            "artenc": 4 + 2,
+            "c1": self.n_clusters[0] + 3,
+            "c2": self.n_clusters[1] + 3,
+            "fq": 8 + 2,
+            "gaz": GAZ_SIZE + 2,
+        }
+
+    @staticmethod
+    def key(token: str) -> str:
+        """The folded key of a token (numbers become ``0``)."""
+        key = normalize_key(token).lower() or token
+        if _DIGIT.search(key) and not _ARABIC.search(key) and not _LATIN.search(key):
+            return "0"
+        return key
+
+    def analyse(self, token: str) -> tuple[str, str, str, int]:
+        """``(key, host, proclitics, article/enclitic flags)`` of one token."""
+        key = self.key(token)
+        host, procl, flags = key, "", 0
+        if _ARABIC.search(key):
+            pieces = self.segmenter.split(key)
+            procl = "".join(p for p, r in pieces if r == "proclitic")
+            if procl and key.startswith(procl):
+                host = key[len(procl) :]
+            if any(r == "article" for _, r in pieces):
+                flags |= 1
+            if any(r == "enclitic" for _, r in pieces):
+                flags |= 2
+        return key, host, procl, flags
+
+    def encode(self, token: str) -> WordCode:
+        key, host, procl, flags = self.analyse(token)
+        if key == "0":
+            kind = "num"
+        elif _ARABIC.search(key):
+            kind = "ar"
+        elif _LATIN.search(token):
+            kind = "latcap" if token[:1].isupper() else "lat"
+        elif not any(ch.isalnum() for ch in key):
+            kind = "punct"
+        else:
+            kind = "other"
+        c = self.clusters.get(key) or self.clusters.get(host)
+        if c is None:
+            c1 = c2 = 2
+        else:
+            c1, c2 = c[0] + 3, c[-1] + 3
+        freq = self.segmenter.lexicon.freq(host)
+        gaz = self.gazetteer(host) if self.gazetteer is not None else 0
+        feats = (
+            KINDS.index(kind) + 2,
+            self.procl.get(procl, UNK),
+            flags + 2,
+            c1 if c1 < self.n_clusters[0] + 3 else UNK,
+            c2 if c2 < self.n_clusters[1] + 3 else UNK,
+            min(freq.bit_length(), 14) // 2 + 2,
+            (gaz % GAZ_SIZE) + 2,
+        )
+        letters = host if len(host) <= MAX_WORD_CHARS else host[:12] + host[-12:]
+        chars = tuple(self.chars.get(ch, UNK) for ch in letters) or (UNK,)
+        return WordCode(self.vocab.get(key, UNK), self.vocab.get(host, UNK), chars, feats)
+
+
+def kb_gazetteer() -> Gazetteer:
+    """Which KB types have a name containing a word (bit mask of :data:`GAZ_BITS`);
+    given names count as PERSON."""
+    from marsad._data import load_yaml
+    from marsad.kb import default_kb, name_keys
+
+    table: dict[str, int] = {}
+    for e in default_kb():
+        if e.type == "GPE" and e.kind == "city":
+            bit = GAZ_BITS["city"]
+        else:
+            bit = GAZ_BITS.get(e.type, GAZ_BITS["other"])
+        for name in e.names:
+            for w in name_keys(name):
+                if len(w) > 1 and any(ch.isalpha() for ch in w):
+                    table[w] = table.get(w, 0) | bit
+    for n in load_yaml("kb/given_names.yaml").get("names") or ():
+        for w in name_keys(str(n)):
+            table[w] = table.get(w, 0) | GAZ_BITS["PERSON"]
+    return lambda host: table.get(host, 0)
+
+
+def _sigmoid(x: NDArray[np.float32]) -> NDArray[np.float32]:
+    import numpy as np
+
+    out: NDArray[np.float32] = 0.5 * (1.0 + np.tanh(0.5 * x))
+    return out
+
+
+class NeuralTagger:
+    """The numpy tagger of a model folder (``model.npz``, ``vocab.json.gz``, ``meta.json``,
+    ``clusters.tsv.gz``). ``tag`` and ``entities`` work like the CRF tagger's;
+    ``entities_batch`` tags many sentences at once (faster)."""
+
+    def __init__(
+        self,
+        weights: dict[str, NDArray[np.float32]],
+        labels: Sequence[str],
+        encoder: Encoder,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.w = weights
+        self.labels: tuple[str, ...] = tuple(labels)
+        self.encoder = encoder
+        self.meta: dict[str, Any] = dict(meta or {})
+        self.hidden = int(weights["lstm_f_whh"].shape[1])
+        self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+
+    @classmethod
+    def load(cls, path: str | Path, gazetteer: Gazetteer | None = None) -> NeuralTagger:
+        """The model in folder ``path``."""
+        import numpy as np
+
+        p = Path(str(path))
+        meta: dict[str, Any] = json.loads((p / "meta.json").read_text(encoding="utf-8"))
+        with gzip.open(p / "vocab.json.gz", "rt", encoding="utf-8") as fh:
+            voc = json.load(fh)
+        if meta.get("gazetteer") and gazetteer is None:
+            gazetteer = kb_gazetteer()
+        encoder = Encoder(
+            {w: i for i, w in enumerate(voc["words"])},
+            {c: i for i, c in enumerate(voc["chars"])},
+            {c: i for i, c in enumerate(voc["procl"])},
+            Clusters.load(p / "clusters.tsv.gz"),
+            (int(voc["n_clusters"][0]), int(voc["n_clusters"][1])),
+            gazetteer=gazetteer,
+        )
+        with np.load(p / "model.npz") as z:
+            w = {k: z[k].astype(np.float32) for k in z.files}
+        tagger = cls(w, voc["labels"], encoder, meta)
+        tagger.path = p
+        return tagger
+
+    path: Path | None = None
+
+    # -- inputs -----------------------------------------------------------------------
+    def _word_input(self, code: WordCode) -> NDArray[np.float32]:
+        import numpy as np
+
+        w = self.w
+        chars = w["char_emb"][[PAD, *code.chars, PAD]]  # (n+2, C)
+        conv_w = w["char_conv_w"]  # (F, C, K)
+        k = conv_w.shape[2]
+        n = chars.shape[0] - k + 1
+        windows = np.stack([chars[i : i + n] for i in range(k)], axis=2)  # (n, C, K)
+        conv = np.tensordot(windows, conv_w, axes=([1, 2], [1, 2])) + w["char_conv_b"]
+        parts = [w["word_emb"][code.word], w["word_emb"][code.host], conv.max(axis=0)]
+        parts.extend(w[f"feat_{name}"][i] for name, i in zip(FEATURES, code.feats, strict=True))
+        return np.concatenate(parts).astype(np.float32)
+
+    def _gates(self, token: str) -> NDArray[np.float32]:
+        """The word's input projected onto both LSTMs' gates (cached): ``(8H,)``."""
+        cache = self._cache
+        hit = cache.get(token)
+        if hit is not None:
+            cache.move_to_end(token)
+            return hit
+        import numpy as np
+
+        x = self._word_input(self.encoder.encode(token))
+        w = self.w
+        g = np.concatenate(
+            [w["lstm_f_wih"] @ x + w["lstm_f_b"], w["lstm_b_wih"] @ x + w["lstm_b_b"]]
+        )
+        cache[token] = g
+        if len(cache) > WORD_CACHE_SIZE:
+            cache.popitem(last=False)
+        return g
+
+    # -- the network ------------------------------------------------------------------
+    def _whh(self) -> NDArray[np.float32]:
+        """Both directions' recurrent weights, transposed: ``(2, H, 4H)``."""
+        import numpy as np
+
+        w = self.w.get("_whh_t")
+        if w is None:
+            w = np.ascontiguousarray(
+                np.stack([self.w["lstm_f_whh"].T, self.w["lstm_b_whh"].T]), dtype=np.float32
+            )
+            self.w["_whh_t"] = w
+        return w
+
+    def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[NDArray[np.float32], list[int]]:
+        """Label scores ``(B, T, L)`` of sentences sorted by decreasing length (non-empty),
+        and their lengths. Both LSTM directions run in one loop; at step ``t`` only the
+        sentences longer than ``t`` are computed."""
+        import numpy as np
+
+        h_n = self.hidden
+        h4 = 4 * h_n
+        lens = [len(s) for s in sentences]
+        b, t_max = len(sentences), max(lens)
+        x = np.zeros((2, b, t_max, h4), np.float32)
+        for i, s in enumerate(sentences):
+            g = np.stack([self._gates(tok) for tok in s])
+            x[0, i, : len(s)] = g[:, :h4]
+            x[1, i, : len(s)] = g[::-1, h4:]
+        whh = self._whh()
+        h = np.zeros((2, b, h_n), np.float32)
+        c = np.zeros((2, b, h_n), np.float32)
+        out = np.zeros((2, b, t_max, h_n), np.float32)
+        active = b
+        for t in range(t_max):
+            while lens[active - 1] <= t:
+                active -= 1
+            k = active
+            g = x[:, :k, t] + np.matmul(h[:, :k], whh)
+            sg = _sigmoid(g[..., : 3 * h_n])
+            ck = sg[..., h_n : 2 * h_n] * c[:, :k] + sg[..., :h_n] * np.tanh(g[..., 3 * h_n :])
+            hk = sg[..., 2 * h_n :] * np.tanh(ck)
+            c[:, :k] = ck
+            h[:, :k] = hk
+            out[:, :k, t] = hk
+        # un-reverse the backward direction
+        back = np.zeros_like(out[1])
+        for i, n in enumerate(lens):
+            back[i, :n] = out[1, i, n - 1 :: -1] if n else back[i, :0]
+        hcat = np.concatenate([out[0], back], axis=2)
+        scores: NDArray[np.float32] = hcat @ self.w["out_w"].T + self.w["out_b"]
+        return scores, lens
+
+    def _viterbi(self, em: NDArray[np.float32], lens: Sequence[int]) -> NDArray[np.intp]:
+        """Best label ids ``(B, T)`` (sentences sorted by decreasing length)."""
+        import numpy as np
+
+        trans = self.w["crf_trans"]  # (from, to)
+        b, t_max, _ = em.shape
+        score = self.w["crf_start"] + em[:, 0]
+        bp = np.zeros(em.shape, np.intp)
+        ks = [sum(1 for n in lens if n > t) for t in range(t_max)]
+        for t in range(1, t_max):
+            k = ks[t]
+            cand = score[:k, :, None] + trans
+            bp[:k, t] = cand.argmax(axis=1)
+            score[:k] = cand.max(axis=1) + em[:k, t]
+        final = (score + self.w["crf_end"]).argmax(axis=1)
+        best = np.zeros((b, t_max), np.intp)
+        ar = np.arange(b)
+        for t in range(t_max - 1, -1, -1):
+            ends = [i for i in range(ks[t]) if lens[i] == t + 1]
+            if ends:
+                best[ends, t] = final[ends]
+            if t:
+                k = ks[t]
+                best[:k, t - 1] = bp[ar[:k], t, best[:k, t]]
+        return best
+
+    def _marginals(self, em: NDArray[np.float32], lens: Sequence[int]) -> NDArray[np.float32]:
+        """Posterior probability of each label at each token (forward-backward), ``(B, T, L)``."""
+        import numpy as np
+
+        trans = self.w["crf_trans"]
+        b, t_max, _ = em.shape
+        ks = [sum(1 for n in lens if n > t) for t in range(t_max)]
+        alpha = np.zeros_like(em)
+        beta = np.zeros_like(em)
+        alpha[:, 0] = self.w["crf_start"] + em[:, 0]
+        for t in range(1, t_max):
+            k = ks[t]
+            alpha[:k, t] = _logsumexp(alpha[:k, t - 1, :, None] + trans, axis=1) + em[:k, t]
+        for i, n in enumerate(lens):
+            beta[i, n - 1] = self.w["crf_end"]
+        for t in range(t_max - 2, -1, -1):
+            k = ks[t + 1]
+            nxt = (em[:k, t + 1] + beta[:k, t + 1])[:, None, :]
+            beta[:k, t] = _logsumexp(trans + nxt, axis=2)
+        last = np.array([n - 1 for n in lens])
+        ar = np.arange(b)
+        z = _logsumexp(alpha[ar, last] + beta[ar, last], axis=1)
+        out: NDArray[np.float32] = np.exp(alpha + beta - z[:, None, None])
+        return out
+
+    def _run(
+        self, sentences: Sequence[Sequence[str]], marginals: bool
+    ) -> list[tuple[list[int], list[float]]]:
+        """Per sentence: the best label ids and (with ``marginals``) their probabilities."""
+        from marsad.ner.corpus import clean_token
+
+        cleaned = [[clean_token(t) or "_" for t in s] for s in sentences]
+        out: list[tuple[list[int], list[float]]] = [([], []) for _ in sentences]
+        order = sorted((i for i, s in enumerate(cleaned) if s), key=lambda i: -len(cleaned[i]))
+        for lo in range(0, len(order), MAX_BATCH):
+            part = order[lo : lo + MAX_BATCH]
+            em, lens = self._scores([cleaned[i] for i in part])
+            best = self._viterbi(em, lens)
+            probs = self._marginals(em, lens) if marginals else None
+            for r, i in enumerate(part):
+                n = lens[r]
+                path = [int(x) for x in best[r, :n]]
+                p = [float(probs[r, j, path[j]]) for j in range(n)] if probs is not None else []
+                out[i] = (path, p)
+        return out
+
+    # -- public -----------------------------------------------------------------------
+    def raw_batch(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """The model's own labels (BILOU) per sentence."""
+        return [[self.labels[j] for j in path] for path, _ in self._run(sentences, False)]
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        """BIO tags (``B-PER``, ``I-LOC`` …) for one sentence of token strings."""
+        return self.tag_batch([tokens])[0]
+
+    def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags per sentence (many sentences at once are faster than one by one)."""
+        from marsad.ner.corpus import from_bilou
+
+        return [list(from_bilou(r)) for r in self.raw_batch(sentences)]
+
+    def entities(self, tokens: Sequence[str]) -> list[tuple[int, int, str, float]]:
+        """``(start token, end token, type, confidence)`` per recognised span."""
+        return self.entities_batch([tokens])[0]
+
+    def entities_batch(
+        self, sentences: Sequence[Sequence[str]]
+    ) -> list[list[tuple[int, int, str, float]]]:
+        """``(start token, end token, type, confidence)`` per recognised span, per sentence;
+        the confidence is the lowest posterior probability of the span's labels."""
+        from marsad.ner.corpus import from_bilou, spans_of
+
+        out: list[list[tuple[int, int, str, float]]] = []
+        for path, probs in self._run(sentences, True):
+            spans = spans_of(from_bilou([self.labels[j] for j in path]))
+            out.append([(s, e, typ, round(min(probs[s:e]), 3)) for s, e, typ in spans])
+        return out
+
+
+def _logsumexp(x: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
+    import numpy as np
+
+    m = x.max(axis=axis, keepdims=True)
+    out: NDArray[np.float32] = (m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))).squeeze(
+        axis
+    )
+    return out
+
+
+def batches(items: Iterable[Sequence[str]], size: int) -> list[list[Sequence[str]]]:
+    """Consecutive groups of ``size`` sentences."""
+    out: list[list[Sequence[str]]] = [[]]
+    for s in items:
+        if len(out[-1]) >= size:
+            out.append([])
+        out[-1].append(s)
+    return [b for b in out if b]
+
+
+@functools.cache
+def load_neural(path: str) -> NeuralTagger:
+    """The neural model in folder ``path``, loaded once per process."""
+    return NeuralTagger.load(path)

@@ -1,0 +1,158 @@
+"""The neural NER tagger: CRF decoding against brute force, the numpy network against the
+PyTorch one it was exported from, training on a tiny corpus, and the shipped model."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from marsad.ner.clusters import Clusters
+from marsad.ner.neural import FEATURES, Encoder, NeuralTagger, kb_gazetteer
+from marsad.ner.tagger import open_model
+
+
+def _crf_only(n_labels: int, seed: int) -> NeuralTagger:
+    """A tagger whose CRF weights are random (the network is not used)."""
+    rng = np.random.default_rng(seed)
+    w = {
+        "lstm_f_whh": np.zeros((4, 1), np.float32),
+        "crf_trans": rng.normal(0, 1, (n_labels, n_labels)).astype(np.float32),
+        "crf_start": rng.normal(0, 1, n_labels).astype(np.float32),
+        "crf_end": rng.normal(0, 1, n_labels).astype(np.float32),
+    }
+    labels = [f"L{i}" for i in range(n_labels)]
+    return NeuralTagger(w, labels, Encoder({}, {}, {}, Clusters(), (1, 1)))
+
+
+def _path_score(t: NeuralTagger, em: Any, path: tuple[int, ...]) -> float:
+    s = t.w["crf_start"][path[0]] + em[0, path[0]] + t.w["crf_end"][path[-1]]
+    for i in range(1, len(path)):
+        s += t.w["crf_trans"][path[i - 1], path[i]] + em[i, path[i]]
+    return float(s)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_viterbi_and_marginals_match_brute_force(seed: int) -> None:
+    n_labels = 3
+    t = _crf_only(n_labels, seed)
+    rng = np.random.default_rng(100 + seed)
+    lens = [5, 4, 4, 2, 1]  # decreasing, as the tagger sorts them
+    em = np.zeros((len(lens), max(lens), n_labels), np.float32)
+    for i, n in enumerate(lens):
+        em[i, :n] = rng.normal(0, 2, (n, n_labels))
+    best = t._viterbi(em, lens)
+    marg = t._marginals(em, lens)
+    for i, n in enumerate(lens):
+        paths = list(itertools.product(range(n_labels), repeat=n))
+        scores = np.array([_path_score(t, em[i], p) for p in paths])
+        assert tuple(int(x) for x in best[i, :n]) == paths[int(scores.argmax())]
+        probs = np.exp(scores - scores.max())
+        probs /= probs.sum()
+        for j in range(n):
+            for lab in range(n_labels):
+                expect = sum(p for p, path in zip(probs, paths, strict=True) if path[j] == lab)
+                assert marg[i, j, lab] == pytest.approx(expect, abs=1e-4)
+
+
+def test_encoder_strips_proclitics_and_flags_the_kb() -> None:
+    gaz = kb_gazetteer()
+    cairo = Encoder.key("القاهرة")  # folded: القاهره
+    enc = Encoder(
+        {cairo: 5},
+        {"ق": 3},
+        {"<pad>": 0, "<unk>": 1, "": 2, "و": 3},
+        Clusters(),
+        (4, 8),
+        gazetteer=gaz,
+    )
+    key, host, procl, flags = enc.analyse("والقاهرة")
+    assert (key, host, procl) == ("و" + cairo, cairo, "و")
+    assert flags in (0, 1, 2, 3)  # article and enclitic bits
+    code = enc.encode("والقاهرة")
+    assert code.host == 5 and code.word == 1  # the host is known, the whole word is not
+    assert code.feats[FEATURES.index("procl")] == 3
+    assert code.feats[FEATURES.index("gaz")] > 2  # a KB name
+    assert enc.encode("١٩٩٥").feats[0] == 2  # a number, in any digits
+    assert Encoder.key("٢٠٢٤") == Encoder.key("2024") == "0"
+
+
+# -- the exported network is the trained one ---------------------------------------------------
+def test_numpy_network_matches_torch(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch", reason="training needs the train extra (torch)")
+    from marsad.ner.train_neural import BILOU_LABELS, build_model, export, make_batch
+
+    enc = Encoder(
+        {"<pad>": 0, "<unk>": 1, "زار": 2, "بغداد": 3},
+        {"<pad>": 0, "<unk>": 1, **{c: i + 2 for i, c in enumerate("زاربغدسمي")}},
+        {"<pad>": 0, "<unk>": 1, "": 2, "و": 3},
+        Clusters({"زار": (1, 5)}),
+        (4, 8),
+    )
+    torch.manual_seed(0)
+    net = build_model(
+        4,
+        11,
+        enc.sizes(),
+        len(BILOU_LABELS),
+        word_dim=6,
+        char_dim=5,
+        char_filters=7,
+        hidden=4,
+        dropout=0.0,
+    )
+    with torch.no_grad():
+        for p in net.parameters():
+            p.uniform_(-0.5, 0.5)
+        net.word.weight[0] = 0
+        net.char.weight[0] = 0
+    net.eval()
+    sents = [["وزار", "سامي", "بغداد", "أمس", "."], ["زار", "بغداد"], ["x"]]
+    codes = [[enc.encode(t) for t in s] for s in sents]
+    import random
+
+    batch = make_batch(codes, None, 0.0, random.Random(0))
+    with torch.no_grad():
+        em_torch = net.emissions(batch).numpy()
+    tagger = NeuralTagger(export(net, 4), BILOU_LABELS, enc)
+    em_np, lens = tagger._scores(sents)  # already longest first
+    assert lens == [5, 2, 1]
+    for i, n in enumerate(lens):
+        np.testing.assert_allclose(em_np[i, :n], em_torch[i, :n], atol=1e-4)
+
+
+# -- training on a tiny corpus -----------------------------------------------------------------
+def test_training_end_to_end(tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="training needs the train extra (torch)")
+    pytest.importorskip("gensim", reason="training needs the train extra (gensim)")
+    from marsad.ner.train_neural import main
+    from test_ner import _tiny_corpus
+
+    data = tmp_path / "data"
+    _tiny_corpus(data)
+    out = tmp_path / "model"
+    args = ["--seed", "0", "--data", str(data), "--news", str(data / "news"), "--aqmar-dev", "1"]
+    args += ["--epochs", "12", "--word-dim", "16", "--hidden", "16", "--char-filters", "8"]
+    args += ["--lr", "0.01", "--dropout", "0.1", "--word-drop", "0", "--threads", "1"]
+    assert main([*args, "--out", str(out), "--final", "--report", str(tmp_path / "r.json")]) == 0
+    for name in ("model.npz", "vocab.json.gz", "clusters.tsv.gz", "meta.json"):
+        assert (out / name).is_file()
+    meta = json.loads((out / "meta.json").read_text("utf-8"))
+    assert meta["family"] == "bilstm-crf" and meta["final"] is True
+    rep = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert len(rep["history"]) == 12 and rep["dev"]["anercorp_dev"]["sentences"] == 2
+    tagger = open_model(out)
+    tags = tagger.tag(["قال", "سامر", "الحداد", "في", "طرابلس", "."])
+    assert tags[1:3] == ["B-PER", "I-PER"]
+    assert tags[4] == "B-LOC"
+    # the same seed and data give the same weights
+    out2 = tmp_path / "model2"
+    assert main([*args, "--out", str(out2), "--final"]) == 0
+    with np.load(out / "model.npz") as a, np.load(out2 / "model.npz") as b:
+        assert sorted(a.files) == sorted(b.files)
+        for k in a.files:
+            np.testing.assert_array_equal(a[k], b[k])
