@@ -123,6 +123,11 @@ def test_numpy_network_matches_torch(tmp_path: Path) -> None:
     assert lens == [5, 2, 1]
     for i, n in enumerate(lens):
         np.testing.assert_allclose(em_np[i, :n], em_torch[i, :n], atol=1e-4)
+    # an ensemble adds its members' scores: two copies of one network score twice as high
+    w = export(net, 4)
+    pair = NeuralTagger([w, w], BILOU_LABELS, enc)
+    np.testing.assert_allclose(pair._scores(sents)[0], 2 * em_np, atol=1e-4)
+    np.testing.assert_allclose(pair.w["crf_trans"], 2 * w["crf_trans"])
 
 
 # -- training on a tiny corpus -----------------------------------------------------------------
@@ -138,14 +143,17 @@ def test_training_end_to_end(tmp_path: Path) -> None:
     args = ["--seed", "0", "--data", str(data), "--news", str(data / "news"), "--aqmar-dev", "1"]
     args += ["--epochs", "12", "--word-dim", "16", "--hidden", "16", "--char-filters", "8"]
     args += ["--lr", "0.01", "--dropout", "0.1", "--word-drop", "0", "--threads", "1"]
+    args += ["--ensemble", "2"]
     assert main([*args, "--out", str(out), "--final", "--report", str(tmp_path / "r.json")]) == 0
     for name in ("model.npz", "vocab.json.gz", "clusters.tsv.gz", "meta.json"):
         assert (out / name).is_file()
     meta = json.loads((out / "meta.json").read_text("utf-8"))
     assert meta["family"] == "bilstm-crf" and meta["final"] is True
     rep = json.loads((tmp_path / "r.json").read_text("utf-8"))
-    assert len(rep["history"]) == 12 and rep["dev"]["anercorp_dev"]["sentences"] == 2
+    assert [len(m["history"]) for m in rep["members"]] == [12, 12]
+    assert rep["dev"]["anercorp_dev"]["sentences"] == 2
     tagger = open_model(out)
+    assert isinstance(tagger, NeuralTagger) and len(tagger.members) == 2
     tags = tagger.tag(["قال", "سامر", "الحداد", "في", "طرابلس", "."])
     assert tags[1:3] == ["B-PER", "I-PER"]
     assert tags[4] == "B-LOC"

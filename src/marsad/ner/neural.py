@@ -200,17 +200,28 @@ class NeuralTagger:
 
     def __init__(
         self,
-        weights: dict[str, NDArray[np.float32]],
+        weights: dict[str, NDArray[np.float32]] | Sequence[dict[str, NDArray[np.float32]]],
         labels: Sequence[str],
         encoder: Encoder,
         meta: dict[str, Any] | None = None,
     ) -> None:
-        self.w = weights
+        import numpy as np
+
+        #: the networks of the ensemble (one dict of arrays each, the same shapes)
+        self.members = [weights] if isinstance(weights, dict) else list(weights)
         self.labels: tuple[str, ...] = tuple(labels)
         self.encoder = encoder
         self.meta: dict[str, Any] = dict(meta or {})
-        self.hidden = int(weights["lstm_f_whh"].shape[1])
+        first = self.members[0]
+        self.hidden = int(first["lstm_f_whh"].shape[1])
+        # the ensemble's CRF: the members' label scores and transition scores are added
+        self.w: dict[str, NDArray[np.float32]] = {
+            k: np.sum([m[k] for m in self.members], axis=0).astype(np.float32)
+            for k in ("crf_trans", "crf_start", "crf_end")
+        }
         self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+        self._cache_size = max(1024, WORD_CACHE_SIZE // len(self.members))
+        self._whh_t: NDArray[np.float32] | None = None
 
     @classmethod
     def load(cls, path: str | Path, gazetteer: Gazetteer | None = None) -> NeuralTagger:
@@ -231,19 +242,22 @@ class NeuralTagger:
             (int(voc["n_clusters"][0]), int(voc["n_clusters"][1])),
             gazetteer=gazetteer,
         )
+        members: dict[int, dict[str, NDArray[np.float32]]] = {}
         with np.load(p / "model.npz") as z:
-            w = {k: z[k].astype(np.float32) for k in z.files}
-        tagger = cls(w, voc["labels"], encoder, meta)
+            for key in z.files:  # "m0.word_emb", "m1.word_emb" …
+                m, _, name = key.partition(".")
+                members.setdefault(int(m[1:]), {})[name] = z[key].astype(np.float32)
+        tagger = cls([members[k] for k in sorted(members)], voc["labels"], encoder, meta)
         tagger.path = p
         return tagger
 
     path: Path | None = None
 
     # -- inputs -----------------------------------------------------------------------
-    def _word_input(self, code: WordCode) -> NDArray[np.float32]:
+    def _word_input(self, w: dict[str, NDArray[np.float32]], code: WordCode) -> NDArray[np.float32]:
+        """One member's input vector of a word."""
         import numpy as np
 
-        w = self.w
         chars = w["char_emb"][[PAD, *code.chars, PAD]]  # (n+2, C)
         conv_w = w["char_conv_w"]  # (F, C, K)
         k = conv_w.shape[2]
@@ -255,7 +269,8 @@ class NeuralTagger:
         return np.concatenate(parts).astype(np.float32)
 
     def _gates(self, token: str) -> NDArray[np.float32]:
-        """The word's input projected onto both LSTMs' gates (cached): ``(8H,)``."""
+        """The word's input projected onto each member's LSTM gates, both directions
+        (cached): ``(M, 8H)``."""
         cache = self._cache
         hit = cache.get(token)
         if hit is not None:
@@ -263,28 +278,31 @@ class NeuralTagger:
             return hit
         import numpy as np
 
-        x = self._word_input(self.encoder.encode(token))
-        w = self.w
-        g = np.concatenate(
-            [w["lstm_f_wih"] @ x + w["lstm_f_b"], w["lstm_b_wih"] @ x + w["lstm_b_b"]]
-        )
+        code = self.encoder.encode(token)
+        rows = []
+        for w in self.members:
+            x = self._word_input(w, code)
+            rows.append(
+                np.concatenate(
+                    [w["lstm_f_wih"] @ x + w["lstm_f_b"], w["lstm_b_wih"] @ x + w["lstm_b_b"]]
+                )
+            )
+        g = np.stack(rows).astype(np.float32)
         cache[token] = g
-        if len(cache) > WORD_CACHE_SIZE:
+        if len(cache) > self._cache_size:
             cache.popitem(last=False)
         return g
 
     # -- the network ------------------------------------------------------------------
     def _whh(self) -> NDArray[np.float32]:
-        """Both directions' recurrent weights, transposed: ``(2, H, 4H)``."""
+        """The recurrent weights, transposed: ``(2M, H, 4H)``, forward directions first."""
         import numpy as np
 
-        w = self.w.get("_whh_t")
-        if w is None:
-            w = np.ascontiguousarray(
-                np.stack([self.w["lstm_f_whh"].T, self.w["lstm_b_whh"].T]), dtype=np.float32
-            )
-            self.w["_whh_t"] = w
-        return w
+        if self._whh_t is None:
+            mats = [m["lstm_f_whh"].T for m in self.members]
+            mats += [m["lstm_b_whh"].T for m in self.members]
+            self._whh_t = np.ascontiguousarray(np.stack(mats), dtype=np.float32)
+        return self._whh_t
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[NDArray[np.float32], list[int]]:
         """Label scores ``(B, T, L)`` of sentences sorted by decreasing length (non-empty),
@@ -296,15 +314,16 @@ class NeuralTagger:
         h4 = 4 * h_n
         lens = [len(s) for s in sentences]
         b, t_max = len(sentences), max(lens)
-        x = np.zeros((2, b, t_max, h4), np.float32)
+        n_m = len(self.members)
+        x = np.zeros((2 * n_m, b, t_max, h4), np.float32)
         for i, s in enumerate(sentences):
-            g = np.stack([self._gates(tok) for tok in s])
-            x[0, i, : len(s)] = g[:, :h4]
-            x[1, i, : len(s)] = g[::-1, h4:]
+            g = np.stack([self._gates(tok) for tok in s])  # (n, M, 8H)
+            x[:n_m, i, : len(s)] = g[:, :, :h4].transpose(1, 0, 2)
+            x[n_m:, i, : len(s)] = g[::-1, :, h4:].transpose(1, 0, 2)
         whh = self._whh()
-        h = np.zeros((2, b, h_n), np.float32)
-        c = np.zeros((2, b, h_n), np.float32)
-        out = np.zeros((2, b, t_max, h_n), np.float32)
+        h = np.zeros((2 * n_m, b, h_n), np.float32)
+        c = np.zeros((2 * n_m, b, h_n), np.float32)
+        out = np.zeros((2 * n_m, b, t_max, h_n), np.float32)
         active = b
         for t in range(t_max):
             while lens[active - 1] <= t:
@@ -317,12 +336,14 @@ class NeuralTagger:
             c[:, :k] = ck
             h[:, :k] = hk
             out[:, :k, t] = hk
-        # un-reverse the backward direction
-        back = np.zeros_like(out[1])
+        # un-reverse the backward directions
+        back = np.zeros_like(out[n_m:])
         for i, n in enumerate(lens):
-            back[i, :n] = out[1, i, n - 1 :: -1] if n else back[i, :0]
-        hcat = np.concatenate([out[0], back], axis=2)
-        scores: NDArray[np.float32] = hcat @ self.w["out_w"].T + self.w["out_b"]
+            back[:, i, :n] = out[n_m:, i, n - 1 :: -1]
+        scores = np.zeros((b, t_max, len(self.labels)), np.float32)
+        for m, w in enumerate(self.members):
+            hcat = np.concatenate([out[m], back[m]], axis=2)
+            scores += hcat @ w["out_w"].T + w["out_b"]
         return scores, lens
 
     def _viterbi(self, em: NDArray[np.float32], lens: Sequence[int]) -> NDArray[np.intp]:

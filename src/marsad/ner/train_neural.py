@@ -278,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--freeze-emb", action="store_true", help="keep the word2vec vectors fixed")
     ap.add_argument("--aqmar-dev", type=int, default=4)
     ap.add_argument("--final", action="store_true", help="retrain on dev sets too")
+    ap.add_argument("--ensemble", type=int, default=1, help="networks (seeds seed, seed+1 …)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--report", type=Path)
     a = ap.parse_args(argv)
@@ -377,10 +378,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
 
     def fit(
-        data: Sequence[Sentence], epochs: int, dev: Mapping[str, Sequence[Sentence]]
+        data: Sequence[Sentence], epochs: int, dev: Mapping[str, Sequence[Sentence]], seed: int
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        torch.manual_seed(a.seed)
-        r = random.Random(a.seed)
+        torch.manual_seed(seed)
+        r = random.Random(seed)
         net = build_model(len(words), len(chars), enc.sizes(), len(BILOU_LABELS), **settings)
         with torch.no_grad():
             net.word.weight.copy_(torch.from_numpy(emb))
@@ -443,27 +444,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": settings
         | {"lr": a.lr, "batch": a.batch, "word_drop": a.word_drop, "freeze_emb": a.freeze_emb},
     }
-    weights, hist = fit(train, a.epochs, dev_sets)
-    best_ep = max(hist, key=lambda r: (r.get("anercorp_dev", 0), r["epoch"]))["epoch"]
-    report["history"] = hist
-    report["best_epoch"] = best_ep
-    tagger = NeuralTagger(weights, BILOU_LABELS, enc)
+    members: list[dict[str, Any]] = []
+    report["members"] = []
+    for k in range(a.ensemble):
+        weights, hist = fit(train, a.epochs, dev_sets, a.seed + k)
+        best_ep = max(hist, key=lambda r: (r.get("anercorp_dev", 0), r["epoch"]))["epoch"]
+        members.append(weights)
+        report["members"].append({"seed": a.seed + k, "history": hist, "best_epoch": best_ep})
+    tagger = NeuralTagger(members, BILOU_LABELS, enc)
     dev_figs: dict[str, Any] = {}
     for name, ds in dev_sets.items():
         if ds:
             s, dt = evaluate(tagger, ds)
             dev_figs[name] = figures(s, dt)
-            print(f"{name}:\n{s.table()}", file=sys.stderr)
+            print(f"{name} (ensemble of {a.ensemble}):\n{s.table()}", file=sys.stderr)
     report["dev"] = dev_figs
     if a.final:
         final = train + corp["anercorp_dev"] + [_drop_misc(x) for x in corp["aqmar_dev"]]
-        weights, _ = fit(final, best_ep, {})
+        members = [fit(final, m["best_epoch"], {}, m["seed"])[0] for m in report["members"]]
         report["final_training_sentences"] = len(final)
 
     a.out.mkdir(parents=True, exist_ok=True)
-    half = {k: (v.astype(np.float16) if k == "word_emb" else v) for k, v in weights.items()}
+    arrays = {
+        f"m{k}.{name}": (v.astype(np.float16) if name == "word_emb" else v)
+        for k, w in enumerate(members)
+        for name, v in w.items()
+    }
     with open(a.out / "model.npz", "wb") as fh:
-        np.savez_compressed(fh, **half)
+        np.savez_compressed(fh, **arrays)
     with gzip.GzipFile(a.out / "vocab.json.gz", "wb", mtime=0) as gz:
         gz.write(
             json.dumps(
@@ -489,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gazetteer": gaz is not None,
         "seed": a.seed,
         "final": a.final,
-        "epochs": best_ep,
+        "members": [{"seed": m["seed"], "epochs": m["best_epoch"]} for m in report["members"]],
         "settings": report["settings"],
         "corpora": ["ANERcorp train" + (" + dev" if a.final else ""), "AQMAR (MISC as O)"],
         "dev": dev_figs,
