@@ -144,7 +144,18 @@ def test_training_end_to_end(tmp_path: Path) -> None:
     args += ["--epochs", "12", "--word-dim", "16", "--hidden", "16", "--char-filters", "8"]
     args += ["--lr", "0.01", "--dropout", "0.1", "--word-drop", "0", "--threads", "1"]
     args += ["--ensemble", "2"]
-    assert main([*args, "--out", str(out), "--final", "--report", str(tmp_path / "r.json")]) == 0
+    dev_out = tmp_path / "dev-model"
+    run = [
+        "--out",
+        str(out),
+        "--final",
+        "--dev-out",
+        str(dev_out),
+        "--report",
+        str(tmp_path / "r.json"),
+    ]
+    assert main([*args, *run]) == 0
+    assert json.loads((dev_out / "meta.json").read_text("utf-8"))["final"] is False
     for name in ("model.npz", "vocab.json.gz", "clusters.tsv.gz", "meta.json"):
         assert (out / name).is_file()
     meta = json.loads((out / "meta.json").read_text("utf-8"))

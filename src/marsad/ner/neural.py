@@ -315,35 +315,46 @@ class NeuralTagger:
         lens = [len(s) for s in sentences]
         b, t_max = len(sentences), max(lens)
         n_m = len(self.members)
-        x = np.zeros((2 * n_m, b, t_max, h4), np.float32)
+        # gate inputs by time step, so that each step reads one contiguous block
+        x = np.zeros((t_max, 2 * n_m, b, h4), np.float32)
         for i, s in enumerate(sentences):
             g = np.stack([self._gates(tok) for tok in s])  # (n, M, 8H)
-            x[:n_m, i, : len(s)] = g[:, :, :h4].transpose(1, 0, 2)
-            x[n_m:, i, : len(s)] = g[::-1, :, h4:].transpose(1, 0, 2)
+            x[: len(s), :n_m, i] = g[:, :, :h4]
+            x[: len(s), n_m:, i] = g[::-1, :, h4:]
         whh = self._whh()
         h = np.zeros((2 * n_m, b, h_n), np.float32)
         c = np.zeros((2 * n_m, b, h_n), np.float32)
-        out = np.zeros((2 * n_m, b, t_max, h_n), np.float32)
+        steps = []  # per step t: the states of the sentences longer than t
         active = b
         for t in range(t_max):
             while lens[active - 1] <= t:
                 active -= 1
             k = active
-            g = x[:, :k, t] + np.matmul(h[:, :k], whh)
+            g = x[t, :, :k] + np.matmul(h[:, :k], whh)
             sg = _sigmoid(g[..., : 3 * h_n])
             ck = sg[..., h_n : 2 * h_n] * c[:, :k] + sg[..., :h_n] * np.tanh(g[..., 3 * h_n :])
             hk = sg[..., 2 * h_n :] * np.tanh(ck)
             c[:, :k] = ck
             h[:, :k] = hk
-            out[:, :k, t] = hk
-        # un-reverse the backward directions
-        back = np.zeros_like(out[n_m:])
-        for i, n in enumerate(lens):
-            back[:, i, :n] = out[n_m:, i, n - 1 :: -1]
-        scores = np.zeros((b, t_max, len(self.labels)), np.float32)
+            steps.append(hk)
+        # token (i, t) is row offset[t] + i of the stacked states; the backward direction
+        # read sentence i reversed, so its state for token t is at step n_i - 1 - t
+        flat = np.concatenate(steps, axis=1)  # (2M, Σk, H)
+        offset = np.cumsum([0, *(st.shape[1] for st in steps)])[:-1]
+        row = np.concatenate([np.full(n, i) for i, n in enumerate(lens)])
+        pos = np.concatenate([np.arange(n) for n in lens])
+        rev = np.concatenate([np.arange(n - 1, -1, -1) for n in lens])
+        fwd_ix = offset[pos] + row
+        bwd_ix = offset[rev] + row
+        n_lab = len(self.labels)
+        tok_scores = np.zeros((len(row), n_lab), np.float32)
         for m, w in enumerate(self.members):
-            hcat = np.concatenate([out[m], back[m]], axis=2)
-            scores += hcat @ w["out_w"].T + w["out_b"]
+            ow = w["out_w"]
+            tok_scores += flat[m, fwd_ix] @ ow[:, :h_n].T
+            tok_scores += flat[n_m + m, bwd_ix] @ ow[:, h_n:].T
+            tok_scores += w["out_b"]
+        scores = np.zeros((b, t_max, n_lab), np.float32)
+        scores[row, pos] = tok_scores
         return scores, lens
 
     def _viterbi(self, em: NDArray[np.float32], lens: Sequence[int]) -> NDArray[np.intp]:

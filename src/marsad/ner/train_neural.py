@@ -254,6 +254,36 @@ def evaluate(tagger: NeuralTagger, data: Sequence[Sentence]) -> tuple[Any, float
     return score([s.tags for s in data], preds), time.perf_counter() - t0
 
 
+def write_model(
+    out: Path,
+    members: Sequence[dict[str, Any]],
+    vocab: dict[str, Any],
+    clusters: Clusters,
+    meta: dict[str, Any],
+) -> None:
+    """A model folder: ``model.npz`` (member k's arrays as ``mK.name``; word vectors in
+    float16), ``vocab.json.gz``, ``clusters.tsv.gz`` and ``meta.json``."""
+    import numpy as np
+
+    out.mkdir(parents=True, exist_ok=True)
+    arrays = {
+        f"m{k}.{name}": (v.astype(np.float16) if name == "word_emb" else v)
+        for k, w in enumerate(members)
+        for name, v in w.items()
+    }
+    with open(out / "model.npz", "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    with gzip.GzipFile(out / "vocab.json.gz", "wb", mtime=0) as gz:
+        gz.write(json.dumps(vocab, ensure_ascii=False).encode("utf-8"))
+    clusters.save(
+        out / "clusters.tsv.gz",
+        header="word clusters (coarse to fine) learned from JawharaFM news (ANT v1.1, Apache-2.0)",
+    )
+    (out / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m marsad.ner.train_neural", description=__doc__)
     ap.add_argument("--seed", type=int, default=0)
@@ -278,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--freeze-emb", action="store_true", help="keep the word2vec vectors fixed")
     ap.add_argument("--aqmar-dev", type=int, default=4)
     ap.add_argument("--final", action="store_true", help="retrain on dev sets too")
+    ap.add_argument("--dev-out", type=Path, help="also write the dev-run model (before --final)")
     ap.add_argument("--ensemble", type=int, default=1, help="networks (seeds seed, seed+1 …)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--report", type=Path)
@@ -459,36 +490,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             dev_figs[name] = figures(s, dt)
             print(f"{name} (ensemble of {a.ensemble}):\n{s.table()}", file=sys.stderr)
     report["dev"] = dev_figs
+    dev_members = members
+    corpora = ["ANERcorp train", "AQMAR (MISC as O)"]
     if a.final:
         final = train + corp["anercorp_dev"] + [_drop_misc(x) for x in corp["aqmar_dev"]]
         members = [fit(final, m["best_epoch"], {}, m["seed"])[0] for m in report["members"]]
         report["final_training_sentences"] = len(final)
 
-    a.out.mkdir(parents=True, exist_ok=True)
-    arrays = {
-        f"m{k}.{name}": (v.astype(np.float16) if name == "word_emb" else v)
-        for k, w in enumerate(members)
-        for name, v in w.items()
-    }
-    with open(a.out / "model.npz", "wb") as fh:
-        np.savez_compressed(fh, **arrays)
-    with gzip.GzipFile(a.out / "vocab.json.gz", "wb", mtime=0) as gz:
-        gz.write(
-            json.dumps(
-                {
-                    "labels": BILOU_LABELS,
-                    "words": words,
-                    "chars": chars,
-                    "procl": procls,
-                    "n_clusters": n_clusters,
-                },
-                ensure_ascii=False,
-            ).encode("utf-8")
-        )
-    clusters.save(
-        a.out / "clusters.tsv.gz",
-        header="word clusters (coarse to fine) learned from JawharaFM news (ANT v1.1, Apache-2.0)",
-    )
     meta = {
         "version": MODEL_VERSION,
         "family": "bilstm-crf",
@@ -496,15 +504,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scheme": "BILOU",
         "gazetteer": gaz is not None,
         "seed": a.seed,
-        "final": a.final,
         "members": [{"seed": m["seed"], "epochs": m["best_epoch"]} for m in report["members"]],
         "settings": report["settings"],
-        "corpora": ["ANERcorp train" + (" + dev" if a.final else ""), "AQMAR (MISC as O)"],
         "dev": dev_figs,
     }
-    (a.out / "meta.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    vocab = {
+        "labels": BILOU_LABELS,
+        "words": words,
+        "chars": chars,
+        "procl": procls,
+        "n_clusters": n_clusters,
+    }
+    if a.dev_out:
+        dev_meta = meta | {"final": False, "corpora": list(corpora)}
+        write_model(a.dev_out, dev_members, vocab, clusters, dev_meta)
+    if a.final:
+        corpora[0] += " + dev"
+    write_model(a.out, members, vocab, clusters, meta | {"final": a.final, "corpora": corpora})
     if a.report:
         a.report.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(f"done in {time.perf_counter() - t_start:.0f}s", file=sys.stderr)
