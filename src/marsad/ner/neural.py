@@ -45,8 +45,11 @@ PAD, UNK = 0, 1
 MAX_WORD_CHARS = 24
 #: Sentences run through the network together (longest first).
 MAX_BATCH = 256
-#: Words whose gate projections are kept (least recently used first out; ~6 KB a word).
-WORD_CACHE_SIZE = 16_384
+#: Bytes of gate projections kept per tagger (words least recently used go first): 8H
+#: floats per word and network, about 3 KB a word for one network of H = 100.
+WORD_CACHE_BYTES = 64 * 2**20
+#: Words whose inputs are computed together (bounds the memory of one step).
+INPUT_CHUNK = 1024
 
 KINDS = ("num", "ar", "lat", "latcap", "punct", "other")
 #: The discrete features, in the order of ``WordCode.feats`` and of the model's tables.
@@ -220,7 +223,8 @@ class NeuralTagger:
             for k in ("crf_trans", "crf_start", "crf_end")
         }
         self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
-        self._cache_size = max(1024, WORD_CACHE_SIZE // len(self.members))
+        row_bytes = 4 * 8 * self.hidden * len(self.members)
+        self._cache_size = max(1024, WORD_CACHE_BYTES // row_bytes)
         self._whh_t: NDArray[np.float32] | None = None
 
     @classmethod
@@ -254,44 +258,75 @@ class NeuralTagger:
     path: Path | None = None
 
     # -- inputs -----------------------------------------------------------------------
-    def _word_input(self, w: dict[str, NDArray[np.float32]], code: WordCode) -> NDArray[np.float32]:
-        """One member's input vector of a word."""
+    def _inputs(
+        self, w: dict[str, NDArray[np.float32]], codes: Sequence[WordCode]
+    ) -> NDArray[np.float32]:
+        """One network's input vectors of words, ``(n, D)``: word and host embeddings, the
+        max-pooled character CNN and the feature embeddings."""
         import numpy as np
 
-        chars = w["char_emb"][[PAD, *code.chars, PAD]]  # (n+2, C)
+        n = len(codes)
+        width = max(len(c.chars) for c in codes)
+        chars = np.zeros((n, width + 2), np.intp)  # PAD on both sides (and after short words)
+        for i, c in enumerate(codes):
+            chars[i, 1 : 1 + len(c.chars)] = c.chars
+        emb = w["char_emb"][chars]  # (n, W+2, C)
         conv_w = w["char_conv_w"]  # (F, C, K)
         k = conv_w.shape[2]
-        n = chars.shape[0] - k + 1
-        windows = np.stack([chars[i : i + n] for i in range(k)], axis=2)  # (n, C, K)
-        conv = np.tensordot(windows, conv_w, axes=([1, 2], [1, 2])) + w["char_conv_b"]
-        parts = [w["word_emb"][code.word], w["word_emb"][code.host], conv.max(axis=0)]
-        parts.extend(w[f"feat_{name}"][i] for name, i in zip(FEATURES, code.feats, strict=True))
-        return np.concatenate(parts).astype(np.float32)
+        windows = np.stack([emb[:, j : j + width] for j in range(k)], axis=3)  # (n, W, C, K)
+        conv = np.tensordot(windows, conv_w, axes=([2, 3], [1, 2])) + w["char_conv_b"]
+        lens = np.array([len(c.chars) for c in codes])
+        conv[np.arange(width)[None, :] >= lens[:, None]] = -np.inf
+        feats = np.array([c.feats for c in codes], np.intp)
+        parts = [
+            w["word_emb"][np.array([c.word for c in codes], np.intp)],
+            w["word_emb"][np.array([c.host for c in codes], np.intp)],
+            conv.max(axis=1),
+            *(w[f"feat_{name}"][feats[:, j]] for j, name in enumerate(FEATURES)),
+        ]
+        out: NDArray[np.float32] = np.concatenate(parts, axis=1).astype(np.float32)
+        return out
 
-    def _gates(self, token: str) -> NDArray[np.float32]:
-        """The word's input projected onto each member's LSTM gates, both directions
-        (cached): ``(M, 8H)``."""
-        cache = self._cache
-        hit = cache.get(token)
-        if hit is not None:
-            cache.move_to_end(token)
-            return hit
+    def _gates(self, tokens: Sequence[str]) -> dict[str, NDArray[np.float32]]:
+        """Each word's input projected onto every network's LSTM gates, both directions:
+        ``token → (M, 8H)``. Cached; the words not in the cache are computed together."""
         import numpy as np
 
-        code = self.encoder.encode(token)
-        rows = []
-        for w in self.members:
-            x = self._word_input(w, code)
-            rows.append(
-                np.concatenate(
-                    [w["lstm_f_wih"] @ x + w["lstm_f_b"], w["lstm_b_wih"] @ x + w["lstm_b_b"]]
+        cache = self._cache
+        found: dict[str, NDArray[np.float32]] = {}
+        missing: list[str] = []
+        for tok in tokens:
+            if tok in found:
+                continue
+            hit = cache.get(tok)
+            if hit is None:
+                found[tok] = hit  # type: ignore[assignment]  # filled below
+                missing.append(tok)
+            else:
+                cache.move_to_end(tok)
+                found[tok] = hit
+        for lo in range(0, len(missing), INPUT_CHUNK):
+            chunk = missing[lo : lo + INPUT_CHUNK]
+            codes = [self.encoder.encode(t) for t in chunk]
+            rows = []
+            for w in self.members:
+                x = self._inputs(w, codes)
+                rows.append(
+                    np.concatenate(
+                        [
+                            x @ w["lstm_f_wih"].T + w["lstm_f_b"],
+                            x @ w["lstm_b_wih"].T + w["lstm_b_b"],
+                        ],
+                        axis=1,
+                    )
                 )
-            )
-        g = np.stack(rows).astype(np.float32)
-        cache[token] = g
-        if len(cache) > self._cache_size:
+            g = np.stack(rows, axis=1).astype(np.float32)  # (n, M, 8H)
+            for tok, row in zip(chunk, g, strict=True):
+                found[tok] = row
+                cache[tok] = row
+        while len(cache) > self._cache_size:
             cache.popitem(last=False)
-        return g
+        return found
 
     # -- the network ------------------------------------------------------------------
     def _whh(self) -> NDArray[np.float32]:
@@ -317,8 +352,9 @@ class NeuralTagger:
         n_m = len(self.members)
         # gate inputs by time step, so that each step reads one contiguous block
         x = np.zeros((t_max, 2 * n_m, b, h4), np.float32)
+        gates = self._gates([tok for s in sentences for tok in s])
         for i, s in enumerate(sentences):
-            g = np.stack([self._gates(tok) for tok in s])  # (n, M, 8H)
+            g = np.stack([gates[tok] for tok in s])  # (n, M, 8H)
             x[: len(s), :n_m, i] = g[:, :, :h4]
             x[: len(s), n_m:, i] = g[::-1, :, h4:]
         whh = self._whh()

@@ -308,6 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--freeze-emb", action="store_true", help="keep the word2vec vectors fixed")
     ap.add_argument("--aqmar-dev", type=int, default=4)
     ap.add_argument("--final", action="store_true", help="retrain on dev sets too")
+    ap.add_argument(
+        "--swa-start", type=int, default=0, help="average the weights from this epoch on"
+    )
     ap.add_argument("--dev-out", type=Path, help="also write the dev-run model (before --final)")
     ap.add_argument("--ensemble", type=int, default=1, help="networks (seeds seed, seed+1 …)")
     ap.add_argument("--threads", type=int, default=2)
@@ -426,6 +429,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         order = list(range(len(codes)))
         history: list[dict[str, Any]] = []
         best: tuple[float, dict[str, Any]] = (-1.0, {})
+        swa: dict[str, Any] | None = None
+        n_avg = 0
         for ep in range(1, epochs + 1):
             t0 = time.perf_counter()
             net.train()
@@ -451,6 +456,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 g["lr"] = lr_now
             net.eval()
             weights = export(net, a.hidden)
+            if a.swa_start and ep >= a.swa_start:
+                # stochastic weight averaging: the mean of the weights after each epoch
+                # from swa_start on (the export is linear in the parameters)
+                n_avg += 1
+                if swa is None:
+                    swa = {k: v.copy() for k, v in weights.items()}
+                else:
+                    for k, v in weights.items():
+                        swa[k] += (v - swa[k]) / n_avg
+                weights = {k: v.copy() for k, v in swa.items()}
             rec: dict[str, Any] = {
                 "epoch": ep,
                 "loss": round(total, 1),
@@ -473,7 +488,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": a.seed,
         "aqmar_dev_articles": held,
         "settings": settings
-        | {"lr": a.lr, "batch": a.batch, "word_drop": a.word_drop, "freeze_emb": a.freeze_emb},
+        | {
+            "lr": a.lr,
+            "batch": a.batch,
+            "word_drop": a.word_drop,
+            "swa_start": a.swa_start,
+            "freeze_emb": a.freeze_emb,
+        },
     }
     members: list[dict[str, Any]] = []
     report["members"] = []
