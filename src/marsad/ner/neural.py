@@ -47,7 +47,7 @@ MAX_WORD_CHARS = 24
 MAX_BATCH = 256
 #: Bytes of gate projections kept per tagger (words least recently used go first): 8H
 #: floats per word and network, about 3 KB a word for one network of H = 100.
-WORD_CACHE_BYTES = 64 * 2**20
+WORD_CACHE_BYTES = 96 * 2**20
 #: Words whose inputs are computed together (bounds the memory of one step).
 INPUT_CHUNK = 1024
 
@@ -189,13 +189,6 @@ def kb_gazetteer() -> Gazetteer:
     return lambda host: table.get(host, 0)
 
 
-def _sigmoid(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    import numpy as np
-
-    out: NDArray[np.float32] = 0.5 * (1.0 + np.tanh(0.5 * x))
-    return out
-
-
 class NeuralTagger:
     """The numpy tagger of a model folder (``model.npz``, ``vocab.json.gz``, ``meta.json``,
     ``clusters.tsv.gz``). ``tag`` and ``entities`` work like the CRF tagger's;
@@ -321,6 +314,7 @@ class NeuralTagger:
                     )
                 )
             g = np.stack(rows, axis=1).astype(np.float32)  # (n, M, 8H)
+            g *= self._gate_scale()
             for tok, row in zip(chunk, g, strict=True):
                 found[tok] = row
                 cache[tok] = row
@@ -336,8 +330,21 @@ class NeuralTagger:
         if self._whh_t is None:
             mats = [m["lstm_f_whh"].T for m in self.members]
             mats += [m["lstm_b_whh"].T for m in self.members]
-            self._whh_t = np.ascontiguousarray(np.stack(mats), dtype=np.float32)
+            w = np.ascontiguousarray(np.stack(mats), dtype=np.float32)
+            w *= self._gate_scale()[: 4 * self.hidden]
+            self._whh_t = w
         return self._whh_t
+
+    def _gate_scale(self) -> NDArray[np.float32]:
+        """``(8H,)``: 0.5 on the sigmoid gates (i, f, o), 1 on the cell input (g), for both
+        directions. With the pre-activations of i, f, o halved, one ``tanh`` serves all
+        four gates: sigmoid(x) = (1 + tanh(x / 2)) / 2."""
+        import numpy as np
+
+        h = self.hidden
+        one = np.concatenate([np.full(3 * h, 0.5, np.float32), np.ones(h, np.float32)])
+        out: NDArray[np.float32] = np.concatenate([one, one])
+        return out
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[NDArray[np.float32], list[int]]:
         """Label scores ``(B, T, L)`` of sentences sorted by decreasing length (non-empty),
@@ -350,13 +357,14 @@ class NeuralTagger:
         lens = [len(s) for s in sentences]
         b, t_max = len(sentences), max(lens)
         n_m = len(self.members)
-        # gate inputs by time step, so that each step reads one contiguous block
-        x = np.zeros((t_max, 2 * n_m, b, h4), np.float32)
-        gates = self._gates([tok for s in sentences for tok in s])
-        for i, s in enumerate(sentences):
-            g = np.stack([gates[tok] for tok in s])  # (n, M, 8H)
-            x[: len(s), :n_m, i] = g[:, :, :h4]
-            x[: len(s), n_m:, i] = g[::-1, :, h4:]
+        tokens = [tok for s in sentences for tok in s]
+        gates = self._gates(tokens)
+        xg = np.stack([gates[tok] for tok in tokens], axis=1)  # (M, N, 8H)
+        row = np.concatenate([np.full(n, i) for i, n in enumerate(lens)])
+        pos = np.concatenate([np.arange(n) for n in lens])
+        rev = np.concatenate([np.arange(n - 1, -1, -1) for n in lens])
+        first = np.cumsum([0, *lens])[:-1]  # each sentence's first token in ``xg``
+        last = first + np.array(lens) - 1  # the backward networks read sentences reversed
         whh = self._whh()
         h = np.zeros((2 * n_m, b, h_n), np.float32)
         c = np.zeros((2 * n_m, b, h_n), np.float32)
@@ -366,10 +374,17 @@ class NeuralTagger:
             while lens[active - 1] <= t:
                 active -= 1
             k = active
-            g = x[t, :, :k] + np.matmul(h[:, :k], whh)
-            sg = _sigmoid(g[..., : 3 * h_n])
-            ck = sg[..., h_n : 2 * h_n] * c[:, :k] + sg[..., :h_n] * np.tanh(g[..., 3 * h_n :])
-            hk = sg[..., 2 * h_n :] * np.tanh(ck)
+            g = np.matmul(h[:, :k], whh)
+            g[:n_m] += xg[:, first[:k] + t, :h4]
+            g[n_m:] += xg[:, last[:k] - t, h4:]
+            np.tanh(g, out=g)
+            sg = g[..., : 3 * h_n]  # i, f, o: sigmoid from tanh of the halved input
+            sg += 1.0
+            sg *= 0.5
+            ck = sg[..., h_n : 2 * h_n] * c[:, :k]
+            ck += sg[..., :h_n] * g[..., 3 * h_n :]
+            hk = np.tanh(ck)
+            hk *= sg[..., 2 * h_n :]
             c[:, :k] = ck
             h[:, :k] = hk
             steps.append(hk)
@@ -377,9 +392,6 @@ class NeuralTagger:
         # read sentence i reversed, so its state for token t is at step n_i - 1 - t
         flat = np.concatenate(steps, axis=1)  # (2M, Σk, H)
         offset = np.cumsum([0, *(st.shape[1] for st in steps)])[:-1]
-        row = np.concatenate([np.full(n, i) for i, n in enumerate(lens)])
-        pos = np.concatenate([np.arange(n) for n in lens])
-        rev = np.concatenate([np.arange(n - 1, -1, -1) for n in lens])
         fwd_ix = offset[pos] + row
         bwd_ix = offset[rev] + row
         n_lab = len(self.labels)
