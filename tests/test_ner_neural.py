@@ -175,3 +175,15 @@ def test_training_end_to_end(tmp_path: Path) -> None:
         assert sorted(a.files) == sorted(b.files)
         for k in a.files:
             np.testing.assert_array_equal(a[k], b[k])
+
+
+def test_word_vectors_are_stored_as_int8_rows_with_a_scale() -> None:
+    from marsad.ner.train_neural import quantize_rows
+
+    v = np.random.default_rng(0).normal(0, 0.3, (50, 16)).astype(np.float32)
+    v[3] = 0.0
+    q, scale = quantize_rows(v)
+    assert q.dtype == np.int8 and scale.shape == (50,)
+    back = q * scale[:, None]
+    assert np.abs(back - v).max() <= scale.max() / 2 + 1e-7
+    assert not back[3].any()

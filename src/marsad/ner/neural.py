@@ -244,6 +244,9 @@ class NeuralTagger:
             for key in z.files:  # "m0.word_emb", "m1.word_emb" …
                 m, _, name = key.partition(".")
                 members.setdefault(int(m[1:]), {})[name] = z[key].astype(np.float32)
+        for w in members.values():
+            if "word_emb_q" in w:  # int8 rows with a scale each
+                w["word_emb"] = w.pop("word_emb_q") * w.pop("word_emb_scale")[:, None]
         tagger = cls([members[k] for k in sorted(members)], voc["labels"], encoder, meta)
         tagger.path = p
         return tagger

@@ -254,6 +254,16 @@ def evaluate(tagger: NeuralTagger, data: Sequence[Sentence]) -> tuple[Any, float
     return score([s.tags for s in data], preds), time.perf_counter() - t0
 
 
+def quantize_rows(v: Any) -> tuple[Any, Any]:
+    """int8 values and a float32 scale per row (``v ≈ q * scale[:, None]``)."""
+    import numpy as np
+
+    scale = np.abs(v).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    q = np.clip(np.rint(v / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
 def write_model(
     out: Path,
     members: Sequence[dict[str, Any]],
@@ -261,16 +271,20 @@ def write_model(
     clusters: Clusters,
     meta: dict[str, Any],
 ) -> None:
-    """A model folder: ``model.npz`` (member k's arrays as ``mK.name``; word vectors in
-    float16), ``vocab.json.gz``, ``clusters.tsv.gz`` and ``meta.json``."""
+    """A model folder: ``model.npz`` (member k's arrays as ``mK.name``; word vectors as
+    int8 with a scale per row), ``vocab.json.gz``, ``clusters.tsv.gz`` and ``meta.json``."""
     import numpy as np
 
     out.mkdir(parents=True, exist_ok=True)
-    arrays = {
-        f"m{k}.{name}": (v.astype(np.float16) if name == "word_emb" else v)
-        for k, w in enumerate(members)
-        for name, v in w.items()
-    }
+    arrays: dict[str, Any] = {}
+    for k, w in enumerate(members):
+        for name, v in w.items():
+            if name == "word_emb":
+                q, scale = quantize_rows(v)
+                arrays[f"m{k}.word_emb_q"] = q
+                arrays[f"m{k}.word_emb_scale"] = scale
+            else:
+                arrays[f"m{k}.{name}"] = v
     with open(out / "model.npz", "wb") as fh:
         np.savez_compressed(fh, **arrays)
     with gzip.GzipFile(out / "vocab.json.gz", "wb", mtime=0) as gz:
