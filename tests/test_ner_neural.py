@@ -13,7 +13,7 @@ import pytest
 
 from marsad.ner.clusters import Clusters
 from marsad.ner.neural import FEATURES, Encoder, NeuralTagger, kb_gazetteer
-from marsad.ner.tagger import open_model
+from marsad.ner.tagger import DEFAULT_MODEL, default_tagger, open_model
 
 
 def _crf_only(n_labels: int, seed: int) -> NeuralTagger:
@@ -187,3 +187,39 @@ def test_word_vectors_are_stored_as_int8_rows_with_a_scale() -> None:
     back = q * scale[:, None]
     assert np.abs(back - v).max() <= scale.max() / 2 + 1e-7
     assert not back[3].any()
+
+
+# -- the shipped model -------------------------------------------------------------------------
+def test_the_shipped_model_is_the_neural_one() -> None:
+    t = default_tagger()
+    assert isinstance(t, NeuralTagger)
+    assert DEFAULT_MODEL.endswith(t.meta["version"])
+
+
+def test_batches_give_the_same_result_as_single_sentences() -> None:
+    t = default_tagger()
+    sents = [
+        ["وقال", "وزير", "الخارجية", "الأردني", "أيمن", "الصفدي", "في", "عمان", "."],
+        ["."],
+        [],
+        ["وأعلنت", "منظمة", "الصحة", "العالمية", "أن", "اللقاح", "آمن"],
+        ["زار", "الرئيس", "التونسي", "قيس", "سعيد", "مدينة", "صفاقس", "أمس"],
+    ]
+    batch = t.entities_batch(sents)
+    assert batch == [t.entities(s) for s in sents]
+    assert batch[1] == batch[2] == []
+    people = [(s, e) for s, e, typ, _ in batch[0] if typ == "PER"]
+    assert (4, 6) in people
+    assert any(typ == "LOC" and (s, e) == (7, 8) for s, e, typ, _ in batch[0])
+    assert any(typ == "ORG" and s == 1 for s, _, typ, _ in batch[3])
+    for spans in batch:
+        for s, e, _, conf in spans:
+            assert 0 <= s < e and 0.0 < conf <= 1.0
+
+
+def test_unknown_words_and_odd_tokens_do_not_break_the_tagger() -> None:
+    t = default_tagger()
+    odd = ["ـــ", "\u200f", "🙂", "x" * 500, "٣٤٥", "https://example.com/a?b=c", "ﻻ", "َ"]
+    tags = t.tag(odd)
+    assert len(tags) == len(odd)
+    assert all(tag == "O" or tag[:2] in ("B-", "I-") for tag in tags)

@@ -368,18 +368,19 @@ class NeuralTagger:
         rev = np.concatenate([np.arange(n - 1, -1, -1) for n in lens])
         first = np.cumsum([0, *lens])[:-1]  # each sentence's first token in ``xg``
         last = first + np.array(lens) - 1  # the backward networks read sentences reversed
+        # per step, the rows of ``xg`` read by the forward and the backward networks
+        ks = [sum(1 for n in lens if n > t) for t in range(t_max)]
         whh = self._whh()
         h = np.zeros((2 * n_m, b, h_n), np.float32)
         c = np.zeros((2 * n_m, b, h_n), np.float32)
         steps = []  # per step t: the states of the sentences longer than t
-        active = b
+        xf = xg[..., :h4]
+        xb = xg[..., h4:]
         for t in range(t_max):
-            while lens[active - 1] <= t:
-                active -= 1
-            k = active
+            k = ks[t]
             g = np.matmul(h[:, :k], whh)
-            g[:n_m] += xg[:, first[:k] + t, :h4]
-            g[n_m:] += xg[:, last[:k] - t, h4:]
+            g[:n_m] += xf[:, first[:k] + t]
+            g[n_m:] += xb[:, last[:k] - t]
             np.tanh(g, out=g)
             sg = g[..., : 3 * h_n]  # i, f, o: sigmoid from tanh of the halved input
             sg += 1.0
@@ -388,8 +389,10 @@ class NeuralTagger:
             ck += sg[..., :h_n] * g[..., 3 * h_n :]
             hk = np.tanh(ck)
             hk *= sg[..., 2 * h_n :]
-            c[:, :k] = ck
-            h[:, :k] = hk
+            # the sentences still running at the next step are the first ones (longest
+            # first): the new states are read through views, not copied back
+            c = ck
+            h = hk
             steps.append(hk)
         # token (i, t) is row offset[t] + i of the stacked states; the backward direction
         # read sentence i reversed, so its state for token t is at step n_i - 1 - t

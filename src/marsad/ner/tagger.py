@@ -27,7 +27,7 @@ from marsad.ner.corpus import clean_token, from_bilou, spans_of
 from marsad.ner.features import Featurizer, Gazetteer
 
 #: The model the ``ner`` component loads by default (a folder under ``marsad/data/models``).
-DEFAULT_MODEL = "models/ner-crf-v1"
+DEFAULT_MODEL = "models/ner-bilstm-v1"
 
 Spans = list[tuple[int, int, str, float]]
 
