@@ -477,3 +477,40 @@ def test_bare_kb_surname_goes_to_the_earlier_full_name_of_another_person() -> No
     # without another full name, the bare surname keeps its KB link
     doc = nlp.analyze("وقال المستشار شولتز إن الحكومة مستعدة.")
     assert "person/olaf-scholz" in {e.kb_id for e in doc.entities}
+
+
+class _FixedTagger:
+    """Returns the same spans for every sentence (the model is not under test here)."""
+
+    def __init__(self, spans: list[tuple[int, int, str, float]]) -> None:
+        self.meta = {"version": "fixed"}
+        self.spans = spans
+
+    def entities_batch(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
+        return [[x for x in self.spans if x[1] <= len(s)] for s in sentences]
+
+
+@pytest.mark.parametrize(("conf", "replaced"), [(0.95, True), (0.4, False)])
+def test_a_longer_confident_model_span_replaces_the_gazetteer_mention_it_holds(
+    conf: float, replaced: bool
+) -> None:
+    from marsad.components.entities import make_entities
+
+    text = "تخرج من جامعة القاهرة عام 1990"
+    doc = make_entities()(make_segment()(Document(text=text)))
+    cairo = [e for e in doc.entities if e.mentions and e.mentions[0].text == "القاهرة"]
+    assert len(cairo) == 1 and cairo[0].type == "GPE"
+    words = [t.text for t in doc.tokens]
+    s = words.index("جامعة")
+    got = recognize(doc, _FixedTagger([(s, s + 2, "ORG", conf)]))  # type: ignore[arg-type]
+    names = {(e.type, m.text) for e in got for m in e.mentions}
+    if replaced:
+        assert ("ORG", "جامعة القاهرة") in names
+        assert ("GPE", "القاهرة") not in names
+    else:
+        assert ("GPE", "القاهرة") in names
+        assert all(m.text != "جامعة القاهرة" for e in got for m in e.mentions)
+    for e in got:
+        assert e.mentions
+        for m in e.mentions:
+            assert text[m.start : m.end] == m.text

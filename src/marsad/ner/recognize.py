@@ -4,7 +4,10 @@ Each sentence of a segmented document is tagged; every PER/ORG/LOC span becomes 
 that follows the annotation conventions (it starts after a leading proclitic conjunction
 or preposition, ``Token.host_start``; the article stays; no punctuation at either end).
 Mentions overlapping an entity already found (by the knowledge-base gazetteer) are
-dropped. With a ``linker`` (the knowledge base's ``link_name``), a mention the knowledge
+dropped, except when the model's span is longer and holds them (``جامعة القاهرة`` over
+the city ``القاهرة``, ``حمد بن خليفة آل ثاني`` over ``حمد بن خليفة``) with a confidence of
+at least ``SUPERSEDE_CONFIDENCE``: the model's span then replaces those gazetteer mentions.
+With a ``linker`` (the knowledge base's ``link_name``), a mention the knowledge
 base knows under a compatible type joins the entity of that KB entry (an existing one, or a
 new linked one). The others are grouped by name (the same normalised name, or a one-word
 person mention equal to the last word of a fuller person name found earlier) into new
@@ -29,6 +32,8 @@ from marsad.normalize import normalize_key
 from marsad.segment import default_lexicon
 
 _ID_RE = re.compile(r"^E(\d+)$")
+#: A model span at least this confident replaces the shorter gazetteer mentions it holds.
+SUPERSEDE_CONFIDENCE = 0.6
 _MODEL_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 _ARTICLE = "ال"
 #: a word this frequent in the lexicon, left alone after a nisba, is a common word
@@ -111,6 +116,7 @@ def recognize(
     starts = [t.start for t in doc.tokens]
     groups: list[_Group] = []
     by_key: dict[tuple[str, str], _Group] = {}
+    superseded: set[tuple[int, int]] = set()  # gazetteer mentions a longer model span replaces
     sentences = []
     for sent in doc.sentences:
         toks = doc.tokens[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
@@ -134,8 +140,15 @@ def recognize(
                 continue
             start = span_toks[0].host_start
             end = span_toks[-1].end
-            if start >= end or taken.overlaps(start, end):
+            if start >= end:
                 continue
+            if taken.overlaps(start, end):
+                inner = taken.overlapping(start, end)
+                if conf < SUPERSEDE_CONFIDENCE or not all(
+                    start <= a and b <= end and b - a < end - start for a, b in inner
+                ):
+                    continue
+                superseded.update(inner)
             words = [
                 normalize_key(doc.text[t.host_start if i == 0 else t.start : t.end])
                 for i, t in enumerate(span_toks)
@@ -165,10 +178,15 @@ def recognize(
     if not groups and not extra:
         return doc.entities
     old = list(doc.entities)
+    if superseded:
+        for i, ent in enumerate(old):
+            kept = tuple(m for m in ent.mentions if (m.start, m.end) not in superseded)
+            if len(kept) != len(ent.mentions):
+                old[i] = replace(ent, mentions=kept)
     for i, spans in extra.items():
         ent = old[i]
         old[i] = replace(ent, mentions=tuple(sorted((*ent.mentions, *spans), key=_span_key)))
-    old = _claim_surnames(old, groups)
+    old = [e for e in _claim_surnames(old, groups) if e.mentions]
     n = max((int(m.group(1)) for e in doc.entities if (m := _ID_RE.match(e.id))), default=0)
     new = []
     for i, g in enumerate(groups, start=n + 1):
@@ -353,6 +371,7 @@ class _Taken:
 
     def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
         self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
         self.reach: list[int] = []
         far = -1
         for _, e in spans:
@@ -363,6 +382,16 @@ class _Taken:
         """Whether some range (s, e) has ``s < end and start < e``."""
         k = bisect_left(self.starts, end)  # ranges starting before ``end``
         return k > 0 and self.reach[k - 1] > start
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges (s, e) with ``s < end and start < e``."""
+        out = []
+        k = bisect_left(self.starts, end) - 1
+        while k >= 0 and self.reach[k] > start:
+            if self.ends[k] > start:
+                out.append((self.starts[k], self.ends[k]))
+            k -= 1
+        return out
 
 
 def kb_linker() -> Linker | None:
