@@ -39,8 +39,16 @@ def main() -> None:
     ap.add_argument("conll", nargs="*", type=Path, default=[DEFAULT])
     ap.add_argument("--docs", type=int, default=20, help="sentences per document")
     ap.add_argument("--model", help="NER model folder (default: the shipped one)")
+    ap.add_argument("--min-confidence", type=float, help="the ner component's threshold")
     a = ap.parse_args()
-    seg, kb, ner = make_segment(), make_entities(), make_ner(model=a.model)
+    seg, kb, ner = (
+        make_segment(),
+        make_entities(),
+        make_ner(
+            model=a.model,
+            **({} if a.min_confidence is None else {"min_confidence": a.min_confidence}),
+        ),
+    )
     systems = {
         "kb": lambda d: kb(d),
         "ner": lambda d: ner(d),

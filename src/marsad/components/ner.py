@@ -10,12 +10,14 @@ from marsad.pipeline import component
 
 @component("ner", requires=("tokens", "sentences", "entities"), assigns=("entities",))
 def make_ner(
-    min_confidence: float = 0.0, link: bool = True, model: str | None = None
+    min_confidence: float = 0.6, link: bool = True, model: str | None = None
 ) -> Callable[[Document], Document]:
     """Tag each sentence with the statistical NER model and add the names no earlier
     component found: linked to the knowledge base when it knows them (``link``), else new
-    entities with kb_id null; each with a confidence. The model (the shipped one, or the
-    folder ``model``) loads on first use, once per process."""
+    entities with kb_id null; each with a confidence. Spans whose lowest label marginal is
+    below ``min_confidence`` are dropped (0.6: on ANERcorp dev, precision +0.7 points at the
+    same F1). The model (the shipped one, or the folder ``model``) loads on first use, once
+    per process."""
     from marsad.ner.recognize import kb_adjectives, kb_linker, recognize
     from marsad.ner.tagger import default_tagger, load_tagger
 
