@@ -514,3 +514,23 @@ def test_a_longer_confident_model_span_replaces_the_gazetteer_mention_it_holds(
         assert e.mentions
         for m in e.mentions:
             assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    ("words", "kept"),
+    [
+        ("الميليشيات", False),  # "the militias"
+        ("المأمون", True),  # al-Ma'mun
+        ("وانغمسوا", False),  # "and they plunged"
+        ("تايسون", True),  # Tyson
+        ("الحسين", True),
+        ("سامر الحداد", True),
+    ],
+)
+def test_a_plural_noun_or_verb_alone_is_no_person(words: str, kept: bool) -> None:
+    text = f"وقال {words} أمس"
+    doc = make_segment()(Document(text=text))
+    n = len(words.split())
+    got = recognize(doc, _FixedTagger([(1, 1 + n, "PER", 0.99)]))  # type: ignore[arg-type]
+    people = [m.text for e in got if e.type == "PERSON" for m in e.mentions]
+    assert (people != []) == kept, people

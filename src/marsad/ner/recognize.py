@@ -47,6 +47,7 @@ class _Types:
     person_stop: frozenset[str]
     person_lead: frozenset[str]
     person_open_end: frozenset[str]
+    not_single: dict[str, tuple[str, ...]]
 
 
 @functools.cache
@@ -58,6 +59,10 @@ def _types() -> _Types:
         person_stop=frozenset(normalize_key(str(x)) for x in d.get("person_stop") or ()),
         person_lead=frozenset(normalize_key(str(x)) for x in d.get("person_lead") or ()),
         person_open_end=frozenset(normalize_key(str(x)) for x in d.get("person_open_end") or ()),
+        not_single={
+            k: tuple(normalize_key(str(x)) for x in (v if isinstance(v, list) else [v]))
+            for k, v in (d.get("not_single_person") or {}).items()
+        },
     )
 
 
@@ -259,7 +264,21 @@ def _person_part(
             return ()
     while toks and normalize_key(toks[-1].text) in types.person_open_end:
         toks = _trim(toks[:-1])
-    return _name_part(toks)
+    toks = _name_part(toks)
+    if len(toks) == 1 and _plural_word(toks[0], types.not_single):
+        return ()
+    return toks
+
+
+def _plural_word(t: Token, rules: dict[str, tuple[str, ...]]) -> bool:
+    """A plural noun with the article or a past plural verb (``not_single_person`` in
+    ``data/ner/types.yaml``): الميليشيات, وانغمسوا."""
+    w = normalize_key(t.text[t.host_start - t.start :])
+    if len(w) < 4:
+        return False
+    if w.startswith(_ARTICLE) and len(w) >= 6:
+        return w.endswith(rules.get("article_plural_suffixes", ()))
+    return w.endswith(rules.get("past_plural_suffix", ()))
 
 
 def _nisba(t: Token, adjectives: Collection[str]) -> bool:
