@@ -168,6 +168,18 @@ def test_training_end_to_end(tmp_path: Path) -> None:
     tags = tagger.tag(["قال", "سامر", "الحداد", "في", "طرابلس", "."])
     assert tags[1:3] == ["B-PER", "I-PER"]
     assert tags[4] == "B-LOC"
+    # self-training material: news sentences labelled by a teacher model
+    from marsad.ner.train_neural import pseudo_corpus
+
+    news = tmp_path / "news"
+    news.mkdir()
+    body = "قال سامر إن وفدا من حلب زار طرابلس أمس . وعاد كريم إلى صفاقس مع نادر ."
+    (news / "n.txt").write_text(f"<DOC><TEXT>{body}</TEXT></DOC>", "utf-8")
+    pseudo = pseudo_corpus(out, news, 3, seed=0)
+    assert len(pseudo) == 2
+    for s in pseudo:
+        assert 6 <= len(s.tokens) <= 60 and len(s.tags) == len(s.tokens)
+        assert list(s.tags) == tagger.tag(list(s.tokens))
     # the same seed and data give the same weights
     out2 = tmp_path / "model2"
     assert main([*args, "--out", str(out2), "--final"]) == 0

@@ -254,6 +254,36 @@ def evaluate(tagger: NeuralTagger, data: Sequence[Sentence]) -> tuple[Any, float
     return score([s.tags for s in data], preds), time.perf_counter() - t0
 
 
+def pseudo_corpus(teacher: Path, news: Path, n: int, seed: int) -> list[Sentence]:
+    """``n`` sentences of the news corpus (6 to 60 tokens, drawn with ``seed``) tagged by
+    the model in folder ``teacher`` (self-training: the student learns the teacher's
+    labels on text it was not trained on)."""
+    from marsad.ner.tagger import open_model
+    from marsad.segment import raw_tokens
+
+    ends = {".", "!", "?", "؟"}
+    sents: list[tuple[str, ...]] = []
+    for text in news_texts(news):
+        for line in text.splitlines():
+            cur: list[str] = []
+            for s, e, _ in raw_tokens(line):
+                cur.append(line[s:e])
+                if line[s:e] in ends:
+                    if 6 <= len(cur) <= 60:
+                        sents.append(tuple(cur))
+                    cur = []
+            if 6 <= len(cur) <= 60:
+                sents.append(tuple(cur))
+    picked = random.Random(seed).sample(sents, min(n, len(sents)))
+    tagger = open_model(teacher)
+    out: list[Sentence] = []
+    for i in range(0, len(picked), 128):
+        chunk = picked[i : i + 128]
+        for toks, tags in zip(chunk, tagger.tag_batch(chunk), strict=True):
+            out.append(Sentence(toks, tuple(tags)))
+    return out
+
+
 def quantize_rows(v: Any) -> tuple[Any, Any]:
     """int8 values and a float32 scale per row (``v ≈ q * scale[:, None]``)."""
     import numpy as np
@@ -325,6 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--swa-start", type=int, default=0, help="average the weights from this epoch on"
     )
+    ap.add_argument("--pseudo", type=int, default=0, help="news sentences labelled by a teacher")
+    ap.add_argument("--teacher", type=Path, help="the model that labels them (dev run)")
+    ap.add_argument("--final-teacher", type=Path, help="the teacher for the --final run")
     ap.add_argument("--dev-out", type=Path, help="also write the dev-run model (before --final)")
     ap.add_argument("--ensemble", type=int, default=1, help="networks (seeds seed, seed+1 …)")
     ap.add_argument("--threads", type=int, default=2)
@@ -340,6 +373,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     corp = load_corpora(a.data, seed=a.seed, aqmar_dev=a.aqmar_dev, wojood=False, aqmar=True)
     held = [s.tokens[0] for s in corp.pop("aqmar_dev_articles", [])]
     train = corp["anercorp_train"] + corp["aqmar_train"]
+    gold_train = list(train)
+    if a.pseudo and a.teacher:
+        train = train + pseudo_corpus(a.teacher, a.news, a.pseudo, a.seed)
     dev_sets = {"anercorp_dev": corp["anercorp_dev"], "aqmar_dev": corp["aqmar_dev"]}
     clusters = Clusters.load(a.clusters)
     n_clusters = (
@@ -356,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         kv = KeyedVectors.load(str(a.embeddings))
     else:
         lines = list(sentences_of_keys(news_texts(a.news)))
-        lines += [[probe.key(t) for t in s.tokens] for s in train]
+        lines += [[probe.key(t) for t in s.tokens] for s in gold_train]
         kv = train_embeddings(lines, dim=a.word_dim, seed=a.seed, epochs=a.w2v_epochs).wv
         if a.save_embeddings:
             kv.save(str(a.save_embeddings))
@@ -369,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wc: Counter[str] = Counter()
     cc: Counter[str] = Counter()
     pc: Counter[str] = Counter()
-    for s in train:
+    for s in gold_train:
         for tok in s.tokens:
             key, host, procl, _ = probe.analyse(tok)
             wc[key] += 1
@@ -528,7 +564,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev_members = members
     corpora = ["ANERcorp train", "AQMAR (MISC as O)"]
     if a.final:
-        final = train + corp["anercorp_dev"] + [_drop_misc(x) for x in corp["aqmar_dev"]]
+        final = gold_train + corp["anercorp_dev"] + [_drop_misc(x) for x in corp["aqmar_dev"]]
+        if a.pseudo and (a.final_teacher or a.teacher):
+            final += pseudo_corpus(a.final_teacher or a.teacher, a.news, a.pseudo, a.seed)
         members = [fit(final, m["best_epoch"], {}, m["seed"])[0] for m in report["members"]]
         report["final_training_sentences"] = len(final)
 
