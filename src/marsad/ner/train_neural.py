@@ -355,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--swa-start", type=int, default=0, help="average the weights from this epoch on"
     )
+    ap.add_argument("--wojood", action="store_true", help="add the Wojood sample (types mapped)")
     ap.add_argument("--pseudo", type=int, default=0, help="news sentences labelled by a teacher")
     ap.add_argument("--teacher", type=Path, help="the model that labels them (dev run)")
     ap.add_argument("--final-teacher", type=Path, help="the teacher for the --final run")
@@ -370,9 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
     t_start = time.perf_counter()
-    corp = load_corpora(a.data, seed=a.seed, aqmar_dev=a.aqmar_dev, wojood=False, aqmar=True)
+    corp = load_corpora(a.data, seed=a.seed, aqmar_dev=a.aqmar_dev, wojood=a.wojood, aqmar=True)
     held = [s.tokens[0] for s in corp.pop("aqmar_dev_articles", [])]
-    train = corp["anercorp_train"] + corp["aqmar_train"]
+    train = corp["anercorp_train"] + corp["aqmar_train"] + corp["wojood"]
     gold_train = list(train)
     if a.pseudo and a.teacher:
         train = train + pseudo_corpus(a.teacher, a.news, a.pseudo, a.seed)
@@ -562,7 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name} (ensemble of {a.ensemble}):\n{s.table()}", file=sys.stderr)
     report["dev"] = dev_figs
     dev_members = members
-    corpora = ["ANERcorp train", "AQMAR (MISC as O)"]
+    corpora = ["ANERcorp train", "AQMAR (MISC as O)", *(["Wojood sample"] if a.wojood else [])]
     if a.final:
         final = gold_train + corp["anercorp_dev"] + [_drop_misc(x) for x in corp["aqmar_dev"]]
         if a.pseudo and (a.final_teacher or a.teacher):
