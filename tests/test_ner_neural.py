@@ -143,7 +143,7 @@ def test_training_end_to_end(tmp_path: Path) -> None:
     args = ["--seed", "0", "--data", str(data), "--news", str(data / "news"), "--aqmar-dev", "1"]
     args += ["--epochs", "12", "--word-dim", "16", "--hidden", "16", "--char-filters", "8"]
     args += ["--lr", "0.01", "--dropout", "0.1", "--word-drop", "0", "--threads", "1"]
-    args += ["--ensemble", "2"]
+    args += ["--ensemble", "2", "--swa-start", "8"]
     dev_out = tmp_path / "dev-model"
     run = [
         "--out",

@@ -1,6 +1,7 @@
 """Train the neural NER tagger (char-CNN + BiLSTM + CRF) with PyTorch; write numpy arrays.
 
-    python -m marsad.ner.train_neural --seed 0 --out src/marsad/data/models/ner-bilstm-v1
+    python -m marsad.ner.train_neural --seed 0 --final --ensemble 3 --epochs 10 --swa-start 3 \
+        --out src/marsad/data/models/ner-bilstm-v1 --dev-out out/ner-bilstm-dev
 
 Needs ``../shared`` and the ``train`` extra (torch, gensim, numpy); the shipped model runs
 with numpy only (:mod:`marsad.ner.neural`). Steps:
@@ -9,10 +10,12 @@ with numpy only (:mod:`marsad.ner.neural`). Steps:
    AQMAR articles (MISC as O) to train, ANERcorp dev and 4 held-out AQMAR articles to
    choose the epoch and report;
 2. word2vec (skip-gram) on JawharaFM news and the training sentences (dev text left out);
-3. training with Adam, word dropout and early stopping on ANERcorp dev; every evaluation
-   runs the exported numpy tagger, so the figures are those of the shipped code;
-4. with ``--final``, a second training on everything (dev sets included) for the chosen
-   number of epochs.
+3. training with Adam, word dropout, weight averaging from ``--swa-start`` and the epoch
+   count chosen on ANERcorp dev, for each of ``--ensemble`` networks (seeds seed, seed+1 …);
+   every evaluation runs the exported numpy tagger, so the figures are those of the shipped
+   code;
+4. with ``--final``, each network trained again on everything (dev sets included) for its
+   chosen number of epochs (``--dev-out`` keeps the dev-run model).
 """
 
 from __future__ import annotations
@@ -337,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--clusters", type=Path, default=_CRF_CLUSTERS)
     ap.add_argument("--embeddings", type=Path, help="reuse word vectors (gensim KeyedVectors)")
     ap.add_argument("--save-embeddings", type=Path)
-    ap.add_argument("--epochs", type=int, default=25)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--w2v-epochs", type=int, default=10)
     ap.add_argument("--word-dim", type=int, default=100)
     ap.add_argument("--hidden", type=int, default=100)
@@ -353,14 +356,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--aqmar-dev", type=int, default=4)
     ap.add_argument("--final", action="store_true", help="retrain on dev sets too")
     ap.add_argument(
-        "--swa-start", type=int, default=0, help="average the weights from this epoch on"
+        "--swa-start", type=int, default=3, help="average the weights from this epoch on"
     )
     ap.add_argument("--wojood", action="store_true", help="add the Wojood sample (types mapped)")
     ap.add_argument("--pseudo", type=int, default=0, help="news sentences labelled by a teacher")
     ap.add_argument("--teacher", type=Path, help="the model that labels them (dev run)")
     ap.add_argument("--final-teacher", type=Path, help="the teacher for the --final run")
     ap.add_argument("--dev-out", type=Path, help="also write the dev-run model (before --final)")
-    ap.add_argument("--ensemble", type=int, default=1, help="networks (seeds seed, seed+1 …)")
+    ap.add_argument("--ensemble", type=int, default=3, help="networks (seeds seed, seed+1 …)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--report", type=Path)
     a = ap.parse_args(argv)
