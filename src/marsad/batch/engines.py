@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+from marsad._parallel import one_blas_thread
 from marsad.batch.reader import Item
 from marsad.batch.worker import ShardResult, init_worker, process_shard
 from marsad.errors import Code, MarsadError
@@ -42,6 +43,7 @@ def run_local(
 ) -> Iterator[ShardResult]:
     """Analyse shards in a pool of ``workers`` processes."""
     ctx = mp.get_context("spawn")
+    one_blas_thread()  # before the workers start: they inherit the environment
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(tuple(names),)
     )

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from marsad._parallel import one_blas_thread
 from marsad.batch.reader import Item, parse_item, safe_extra
 from marsad.batch.tables import add_document, add_error, writers
 from marsad.errors import Code, MarsadError
@@ -32,6 +33,7 @@ def get_pipeline(names: Sequence[str]) -> Pipeline:
 
 def init_worker(names: Sequence[str]) -> None:
     """Pool initializer: build the pipeline (load all data) before the first task."""
+    one_blas_thread()
     get_pipeline(names)
 
 
