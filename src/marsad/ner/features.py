@@ -34,6 +34,40 @@ _WordFeats = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
 WORD_CACHE_SIZE = 32_768
 
 
+def fold_key(token: str) -> str:
+    """The normalised, lower-cased form of a token (the token itself if that is empty)."""
+    return normalize_key(token).lower() or token
+
+
+def is_number(key: str) -> bool:
+    """Digits (any script) without letters: ``1995``, ``٢٠٢٤``, ``3.5``."""
+    return bool(_DIGIT.search(key)) and not _ARABIC.search(key) and not _LATIN.search(key)
+
+
+def word_kind(key: str, token: str) -> str:
+    """Script and shape of a word that is not a number: ``ar``, ``latcap``, ``lat``,
+    ``punct`` or ``other``."""
+    if _ARABIC.search(key):
+        return "ar"
+    if _LATIN.search(token):
+        return "latcap" if token[:1].isupper() else "lat"
+    if not any(ch.isalnum() for ch in key):
+        return "punct"
+    return "other"
+
+
+def split_clitics(segmenter: Segmenter, key: str) -> tuple[str, str, bool, bool, str]:
+    """``(proclitics, host, article?, enclitic?, stem)`` of an Arabic word key:
+    ``والقاهره`` → ``("و", "القاهره", …)``."""
+    pieces = segmenter.split(key)
+    procl = "".join(p for p, r in pieces if r == "proclitic")
+    host = key[len(procl) :] if key.startswith(procl) else key
+    stem = "".join(p for p, r in pieces if r == "stem")
+    article = any(r == "article" for _, r in pieces)
+    enclitic = any(r == "enclitic" for _, r in pieces)
+    return procl, host, article, enclitic, stem
+
+
 class Featurizer:
     """Turns a sentence (a list of token strings) into per-token feature lists."""
 
@@ -54,32 +88,22 @@ class Featurizer:
 
     def word_features(self, token: str) -> dict[str, str]:
         """The features of one word, as ``name → value``."""
-        key = normalize_key(token).lower() or token
+        key = fold_key(token)
         f: dict[str, str] = {}
-        if _DIGIT.search(key) and not _ARABIC.search(key) and not _LATIN.search(key):
+        if is_number(key):
             f["w"] = "0"
             f["k"] = "num"
         else:
             f["w"] = key
-            if _ARABIC.search(key):
-                f["k"] = "ar"
-            elif _LATIN.search(token):
-                f["k"] = "latcap" if token[:1].isupper() else "lat"
-            elif not any(ch.isalnum() for ch in key):
-                f["k"] = "punct"
-            else:
-                f["k"] = "other"
+            f["k"] = word_kind(key, token)
         host = key
         if f["k"] == "ar":
-            pieces = self.segmenter.split(key)
-            procl = "".join(p for p, r in pieces if r == "proclitic")
-            host = key[len(procl) :] if key.startswith(procl) else key
-            stem = "".join(p for p, r in pieces if r == "stem")
+            procl, host, article, enclitic, stem = split_clitics(self.segmenter, key)
             if procl:
                 f["pc"] = procl
-            if any(r == "article" for _, r in pieces):
+            if article:
                 f["art"] = "1"
-            if any(r == "enclitic" for _, r in pieces):
+            if enclitic:
                 f["enc"] = "1"
             if stem and stem != key:
                 f["st"] = stem

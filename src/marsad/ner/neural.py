@@ -21,23 +21,18 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marsad.ner.clusters import Clusters
-from marsad.normalize import normalize_key
+from marsad.ner.features import fold_key, is_number, split_clitics, word_kind
 from marsad.segment import Segmenter, default_lexicon
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
-
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
-_LATIN = re.compile(r"[A-Za-z]")
-_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 
 #: Index 0 of every vocabulary is padding, 1 is "unknown".
 PAD, UNK = 0, 1
@@ -114,38 +109,21 @@ class Encoder:
     @staticmethod
     def key(token: str) -> str:
         """The folded key of a token (numbers become ``0``)."""
-        key = normalize_key(token).lower() or token
-        if _DIGIT.search(key) and not _ARABIC.search(key) and not _LATIN.search(key):
-            return "0"
-        return key
+        key = fold_key(token)
+        return "0" if is_number(key) else key
 
     def analyse(self, token: str) -> tuple[str, str, str, int]:
         """``(key, host, proclitics, article/enclitic flags)`` of one token."""
         key = self.key(token)
         host, procl, flags = key, "", 0
-        if _ARABIC.search(key):
-            pieces = self.segmenter.split(key)
-            procl = "".join(p for p, r in pieces if r == "proclitic")
-            if procl and key.startswith(procl):
-                host = key[len(procl) :]
-            if any(r == "article" for _, r in pieces):
-                flags |= 1
-            if any(r == "enclitic" for _, r in pieces):
-                flags |= 2
+        if key != "0" and word_kind(key, token) == "ar":
+            procl, host, article, enclitic, _ = split_clitics(self.segmenter, key)
+            flags = int(article) | 2 * int(enclitic)
         return key, host, procl, flags
 
     def encode(self, token: str) -> WordCode:
         key, host, procl, flags = self.analyse(token)
-        if key == "0":
-            kind = "num"
-        elif _ARABIC.search(key):
-            kind = "ar"
-        elif _LATIN.search(token):
-            kind = "latcap" if token[:1].isupper() else "lat"
-        elif not any(ch.isalnum() for ch in key):
-            kind = "punct"
-        else:
-            kind = "other"
+        kind = "num" if key == "0" else word_kind(key, token)
         c = self.clusters.get(key) or self.clusters.get(host)
         if c is None:
             c1 = c2 = 2
@@ -219,6 +197,7 @@ class NeuralTagger:
         row_bytes = 4 * 8 * self.hidden * len(self.members)
         self._cache_size = max(1024, WORD_CACHE_BYTES // row_bytes)
         self._whh_t: NDArray[np.float32] | None = None
+        self._scale: NDArray[np.float32] | None = None
 
     @classmethod
     def load(cls, path: str | Path, gazetteer: Gazetteer | None = None) -> NeuralTagger:
@@ -344,10 +323,11 @@ class NeuralTagger:
         four gates: sigmoid(x) = (1 + tanh(x / 2)) / 2."""
         import numpy as np
 
-        h = self.hidden
-        one = np.concatenate([np.full(3 * h, 0.5, np.float32), np.ones(h, np.float32)])
-        out: NDArray[np.float32] = np.concatenate([one, one])
-        return out
+        if self._scale is None:
+            h = self.hidden
+            one = np.concatenate([np.full(3 * h, 0.5, np.float32), np.ones(h, np.float32)])
+            self._scale = np.concatenate([one, one])
+        return self._scale
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[NDArray[np.float32], list[int]]:
         """Label scores ``(B, T, L)`` of sentences sorted by decreasing length (non-empty),
@@ -369,7 +349,7 @@ class NeuralTagger:
         first = np.cumsum([0, *lens])[:-1]  # each sentence's first token in ``xg``
         last = first + np.array(lens) - 1  # the backward networks read sentences reversed
         # per step, the rows of ``xg`` read by the forward and the backward networks
-        ks = [sum(1 for n in lens if n > t) for t in range(t_max)]
+        ks = _running(lens, t_max)
         whh = self._whh()
         h = np.zeros((2 * n_m, b, h_n), np.float32)
         c = np.zeros((2 * n_m, b, h_n), np.float32)
@@ -419,7 +399,7 @@ class NeuralTagger:
         b, t_max, _ = em.shape
         score = self.w["crf_start"] + em[:, 0]
         bp = np.zeros(em.shape, np.intp)
-        ks = [sum(1 for n in lens if n > t) for t in range(t_max)]
+        ks = _running(lens, t_max)
         for t in range(1, t_max):
             k = ks[t]
             cand = score[:k, :, None] + trans
@@ -429,9 +409,9 @@ class NeuralTagger:
         best = np.zeros((b, t_max), np.intp)
         ar = np.arange(b)
         for t in range(t_max - 1, -1, -1):
-            ends = [i for i in range(ks[t]) if lens[i] == t + 1]
-            if ends:
-                best[ends, t] = final[ends]
+            # the sentences of length t + 1 (longest first: rows ks[t + 1] to ks[t])
+            ends = slice(ks[t + 1] if t + 1 < t_max else 0, ks[t])
+            best[ends, t] = final[ends]
             if t:
                 k = ks[t]
                 best[:k, t - 1] = bp[ar[:k], t, best[:k, t]]
@@ -443,7 +423,7 @@ class NeuralTagger:
 
         trans = self.w["crf_trans"]
         b, t_max, _ = em.shape
-        ks = [sum(1 for n in lens if n > t) for t in range(t_max)]
+        ks = _running(lens, t_max)
         alpha = np.zeros_like(em)
         beta = np.zeros_like(em)
         alpha[:, 0] = self.w["crf_start"] + em[:, 0]
@@ -514,6 +494,20 @@ class NeuralTagger:
             spans = spans_of(from_bilou([self.labels[j] for j in path]))
             out.append([(s, e, typ, round(min(probs[s:e]), 3)) for s, e, typ in spans])
         return out
+
+
+def _running(lens: Sequence[int], t_max: int) -> list[int]:
+    """For each step ``t < t_max``: how many of the sentences (lengths ``lens``, longest
+    first) are longer than ``t``, i.e. still running."""
+    ends = [0] * (t_max + 1)
+    for n in lens:
+        ends[n] += 1
+    out = []
+    running = len(lens)
+    for t in range(t_max):
+        running -= ends[t]
+        out.append(running)
+    return out
 
 
 def _logsumexp(x: NDArray[np.float32], axis: int) -> NDArray[np.float32]:

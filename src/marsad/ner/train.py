@@ -145,6 +145,20 @@ def figures(s: Scores, seconds: float | None = None) -> dict[str, Any]:
     return d
 
 
+def write_meta(folder: Path, meta: dict[str, Any]) -> None:
+    """A model folder's ``meta.json``."""
+    (folder / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def finish(report_path: Path | None, report: dict[str, Any], t_start: float) -> None:
+    """Write the training report (if asked) and say how long training took."""
+    if report_path:
+        report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    print(f"done in {time.perf_counter() - t_start:.0f}s", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m marsad.ner.train", description=__doc__)
     ap.add_argument("--seed", type=int, default=0)
@@ -274,12 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ],
             "dev": {k: v for k, v in report["crf"].items() if k.endswith("_dev")},
         }
-        (a.out / "meta.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-        )
-    if a.report:
-        a.report.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    print(f"done in {time.perf_counter() - t_start:.0f}s", file=sys.stderr)
+        write_meta(a.out, meta)
+    finish(a.report, report, t_start)
     return 0
 
 

@@ -36,7 +36,15 @@ from marsad.ner.clusters import Clusters, news_texts, sentences_of_keys
 from marsad.ner.corpus import TYPES, Sentence, to_bilou
 from marsad.ner.evaluate import score
 from marsad.ner.neural import FEATURES, PAD, UNK, Encoder, NeuralTagger, kb_gazetteer
-from marsad.ner.train import DEFAULT_DATA, DEFAULT_NEWS, _drop_misc, figures, load_corpora
+from marsad.ner.train import (
+    DEFAULT_DATA,
+    DEFAULT_NEWS,
+    _drop_misc,
+    figures,
+    finish,
+    load_corpora,
+    write_meta,
+)
 
 MODEL_VERSION = "ner-bilstm-v1"
 BILOU_LABELS: tuple[str, ...] = ("O", *(f"{p}-{t}" for t in TYPES for p in "BILU"))
@@ -258,25 +266,19 @@ def evaluate(tagger: NeuralTagger, data: Sequence[Sentence]) -> tuple[Any, float
 
 
 def pseudo_corpus(teacher: Path, news: Path, n: int, seed: int) -> list[Sentence]:
-    """``n`` sentences of the news corpus (6 to 60 tokens, drawn with ``seed``) tagged by
+    """``n`` sentences of the news corpus (split by :func:`marsad.segment.sentences`; 6 to
+    60 tokens, drawn with ``seed``) tagged by
     the model in folder ``teacher`` (self-training: the student learns the teacher's
     labels on text it was not trained on)."""
     from marsad.ner.tagger import open_model
-    from marsad.segment import raw_tokens
+    from marsad.segment import raw_tokens, sentences
 
-    ends = {".", "!", "?", "؟"}
     sents: list[tuple[str, ...]] = []
     for text in news_texts(news):
-        for line in text.splitlines():
-            cur: list[str] = []
-            for s, e, _ in raw_tokens(line):
-                cur.append(line[s:e])
-                if line[s:e] in ends:
-                    if 6 <= len(cur) <= 60:
-                        sents.append(tuple(cur))
-                    cur = []
-            if 6 <= len(cur) <= 60:
-                sents.append(tuple(cur))
+        for sent in sentences(text):
+            toks = tuple(text[s:e] for s, e, _ in raw_tokens(text, sent.start, sent.end))
+            if 6 <= len(toks) <= 60:
+                sents.append(toks)
     picked = random.Random(seed).sample(sents, min(n, len(sents)))
     tagger = open_model(teacher)
     out: list[Sentence] = []
@@ -326,9 +328,7 @@ def write_model(
         out / "clusters.tsv.gz",
         header="word clusters (coarse to fine) learned from JawharaFM news (ANT v1.1, Apache-2.0)",
     )
-    (out / "meta.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    write_meta(out, meta)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -598,9 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if a.final:
         corpora[0] += " + dev"
     write_model(a.out, members, vocab, clusters, meta | {"final": a.final, "corpora": corpora})
-    if a.report:
-        a.report.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    print(f"done in {time.perf_counter() - t_start:.0f}s", file=sys.stderr)
+    finish(a.report, report, t_start)
     return 0
 
 
